@@ -1,0 +1,175 @@
+// Package provider holds the Terraform glue of the DLI provider: schemas, validators, plan
+// modifiers, diagnostics and the mapping between Terraform values and client types. It never
+// builds an HTTP request; everything on the wire goes through internal/client.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+var _ provider.Provider = (*dliProvider)(nil)
+
+// New returns a constructor of the provider, stamped with the release version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &dliProvider{version: version}
+	}
+}
+
+type dliProvider struct {
+	version string
+}
+
+// providerModel is the provider block as written by the user; unset values fall back to the
+// HW_* environment variables in resolveConfig.
+type providerModel struct {
+	Region        types.String `tfsdk:"region"`
+	ProjectID     types.String `tfsdk:"project_id"`
+	AccessKey     types.String `tfsdk:"access_key"`
+	SecretKey     types.String `tfsdk:"secret_key"`
+	SecurityToken types.String `tfsdk:"security_token"`
+	AuthToken     types.String `tfsdk:"auth_token"`
+	Endpoint      types.String `tfsdk:"endpoint"`
+	Insecure      types.Bool   `tfsdk:"insecure"`
+	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *dliProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "dli"
+	resp.Version = p.version
+}
+
+func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The DLI provider submits and manages Spark batch jobs on Huawei Cloud " +
+			"[Data Lake Insight](https://www.huaweicloud.com/intl/en-us/product/dli.html).\n\n" +
+			"Authenticate with one of:\n\n" +
+			"* **AK/SK**: `access_key` and `secret_key`; every request is signed with SDK-HMAC-SHA256.\n" +
+			"* **Temporary AK/SK**: the same plus `security_token`, as issued by IAM for agencies and federated users.\n" +
+			"* **IAM token**: `auth_token`, sent as `X-Auth-Token`. Tokens expire after 24 hours.\n\n" +
+			"Every argument falls back to its environment variable, so a provider block can be empty. " +
+			"Misconfigurations are reported at plan time, on the offending argument.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Huawei Cloud region of the DLI service, such as `cn-north-4`. Selects the default " +
+					"endpoint `https://dli.{region}.myhuaweicloud.com`. Required unless `endpoint` is set. Environment: `" + envRegion + "`.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "ID of the project (1 to 64 letters and digits) that owns the jobs; it is part of every " +
+					"API path. Required. Environment: `" + envProjectID + "`.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Access key ID (AK) for signed requests. Needs `secret_key`. Environment: `" + envAccessKey + "`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Secret access key (SK) that signs requests. It never leaves the provider: only " +
+					"signatures are sent, and it is never logged. Environment: `" + envSecretKey + "`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Security token of temporary AK/SK credentials, sent as `X-Security-Token` and covered " +
+					"by the signature. Needs `access_key`. Environment: `" + envSecurityToken + "`.",
+			},
+			"auth_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Project-scoped IAM token, sent as `X-Auth-Token`. Use it instead of an AK/SK pair, " +
+					"not together with one. Environment: `" + envAuthToken + "`.",
+			},
+			"endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of the DLI API. Defaults to `https://dli.{region}.myhuaweicloud.com`. Set it " +
+					"for private endpoints or for the local emulator (`http://127.0.0.1:8787`). Plain `http://` is only " +
+					"accepted for loopback hosts, so that signed requests never cross a network in clear text. " +
+					"Environment: `" + envEndpoint + "`.",
+			},
+			"insecure": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification. For test endpoints only. Environment: `" + envInsecure + "`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many times a failed request is retried (connection errors, throttling, and 5xx " +
+					"answers to reads and cancels; a submission is never re-sent unless it provably did not reach DLI). " +
+					"Defaults to 5. Environment: `" + envMaxRetries + "`.",
+				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+			},
+		},
+	}
+}
+
+func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	cfg, known, diags := resolveConfig(model, lookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !known {
+		// Values from other resources are not known yet; resources report it if they need the API.
+		return
+	}
+	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+
+	c, err := client.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid DLI provider configuration", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured DLI client", map[string]any{
+		"endpoint": cfg.Endpoint, "project_id": cfg.ProjectID, "auth": authMode(cfg),
+	})
+	resp.ResourceData = c
+	resp.DataSourceData = c
+}
+
+func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewBatchJobResource,
+	}
+}
+
+func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewBatchJobDataSource,
+		NewBatchJobsDataSource,
+		NewBatchJobLogDataSource,
+	}
+}
+
+func userAgent(providerVersion, terraformVersion string) string {
+	if terraformVersion == "" {
+		terraformVersion = "unknown"
+	}
+	return "terraform-provider-dli/" + providerVersion + " Terraform/" + terraformVersion
+}
+
+func authMode(cfg client.Config) string {
+	switch {
+	case cfg.AuthToken != "":
+		return "token"
+	case cfg.SecurityToken != "":
+		return "temporary-aksk"
+	default:
+		return "aksk"
+	}
+}

@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+// Environment variables, named as in Huawei's own tools so existing shells keep working.
+const (
+	envRegion        = "HW_REGION_NAME"
+	envProjectID     = "HW_PROJECT_ID"
+	envAccessKey     = "HW_ACCESS_KEY"
+	envSecretKey     = "HW_SECRET_KEY"
+	envSecurityToken = "HW_SECURITY_TOKEN"
+	envAuthToken     = "HW_AUTH_TOKEN"
+	envEndpoint      = "HW_DLI_ENDPOINT"
+	envInsecure      = "HW_INSECURE"
+	envMaxRetries    = "HW_MAX_RETRIES"
+
+	defaultMaxRetries = 5
+	maxRetriesLimit   = 20
+)
+
+var (
+	projectIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`)
+)
+
+func lookupEnv(name string) (string, bool) { return os.LookupEnv(name) }
+
+// resolveConfig merges the provider block with its environment fallbacks and checks the result.
+// known is false when a value comes from a resource that is not applied yet: the checks that
+// need it are skipped and no client is built.
+func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client.Config, known bool, diags diag.Diagnostics) {
+	known = true
+	str := func(v types.String, name string) string {
+		if v.IsUnknown() {
+			known = false
+			return ""
+		}
+		if s := v.ValueString(); s != "" {
+			return s
+		}
+		s, _ := env(name)
+		return strings.TrimSpace(s)
+	}
+
+	cfg.Region = str(m.Region, envRegion)
+	cfg.ProjectID = str(m.ProjectID, envProjectID)
+	cfg.AccessKey = str(m.AccessKey, envAccessKey)
+	cfg.SecretKey = str(m.SecretKey, envSecretKey)
+	cfg.SecurityToken = str(m.SecurityToken, envSecurityToken)
+	cfg.AuthToken = str(m.AuthToken, envAuthToken)
+	cfg.Endpoint = str(m.Endpoint, envEndpoint)
+
+	switch {
+	case m.Insecure.IsUnknown():
+		known = false
+	case !m.Insecure.IsNull():
+		cfg.Insecure = m.Insecure.ValueBool()
+	default:
+		if s, ok := env(envInsecure); ok && strings.TrimSpace(s) != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(s))
+			if err != nil {
+				diags.AddAttributeError(path.Root("insecure"), "Invalid insecure value",
+					fmt.Sprintf("%s must be true or false, got %q.", envInsecure, s))
+			}
+			cfg.Insecure = b
+		}
+	}
+
+	cfg.MaxRetries = defaultMaxRetries
+	switch {
+	case m.MaxRetries.IsUnknown():
+		known = false
+	case !m.MaxRetries.IsNull():
+		cfg.MaxRetries = int(m.MaxRetries.ValueInt64())
+	default:
+		if s, ok := env(envMaxRetries); ok && strings.TrimSpace(s) != "" {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 0 || n > maxRetriesLimit {
+				diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries value",
+					fmt.Sprintf("%s must be a whole number between 0 and %d, got %q.", envMaxRetries, maxRetriesLimit, s))
+			} else {
+				cfg.MaxRetries = n
+			}
+		}
+	}
+
+	if !known {
+		return cfg, false, diags
+	}
+	diags.Append(checkCredentials(cfg)...)
+	diags.Append(checkLocation(&cfg)...)
+	return cfg, true, diags
+}
+
+func checkCredentials(cfg client.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	hasAK, hasSK := cfg.AccessKey != "", cfg.SecretKey != ""
+	switch {
+	case cfg.AuthToken != "" && (hasAK || hasSK):
+		diags.AddAttributeError(path.Root("auth_token"), "Conflicting DLI credentials",
+			"Both auth_token and an access_key/secret_key pair are set. Choose one authentication method: "+
+				"unset "+envAuthToken+" or "+envAccessKey+"/"+envSecretKey+".")
+	case cfg.AuthToken != "" && cfg.SecurityToken != "":
+		diags.AddAttributeError(path.Root("security_token"), "Security token without access key",
+			"security_token belongs to temporary AK/SK credentials and needs access_key and secret_key; "+
+				"it cannot be combined with auth_token.")
+	case cfg.AuthToken != "":
+		// token mode
+	case !hasAK && !hasSK && cfg.SecurityToken != "":
+		diags.AddAttributeError(path.Root("security_token"), "Security token without access key",
+			"security_token is only used with temporary AK/SK credentials: set access_key and secret_key "+
+				"("+envAccessKey+", "+envSecretKey+") as well.")
+	case !hasAK && !hasSK:
+		diags.AddAttributeError(path.Root("access_key"), "Missing DLI credentials",
+			"No credentials were found. Set access_key and secret_key (or "+envAccessKey+" and "+envSecretKey+
+				"), optionally with security_token for temporary credentials, or set auth_token ("+envAuthToken+").")
+	case hasAK && !hasSK:
+		diags.AddAttributeError(path.Root("secret_key"), "Missing secret key",
+			"access_key is set but secret_key is not. Set secret_key or "+envSecretKey+".")
+	case !hasAK && hasSK:
+		diags.AddAttributeError(path.Root("access_key"), "Missing access key",
+			"secret_key is set but access_key is not. Set access_key or "+envAccessKey+".")
+	}
+	return diags
+}
+
+// checkLocation validates project, region and endpoint, and fills in the default endpoint.
+func checkLocation(cfg *client.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case cfg.ProjectID == "":
+		diags.AddAttributeError(path.Root("project_id"), "Missing project ID",
+			"project_id is required: every DLI path is scoped by it. Set project_id or "+envProjectID+
+				" to the ID of your project in the region (IAM console, My Credentials, Projects).")
+	case !projectIDPattern.MatchString(cfg.ProjectID):
+		diags.AddAttributeError(path.Root("project_id"), "Invalid project ID",
+			fmt.Sprintf("project_id must be 1 to 64 letters and digits, got %q.", cfg.ProjectID))
+	}
+
+	if cfg.Region != "" && !regionPattern.MatchString(cfg.Region) {
+		diags.AddAttributeError(path.Root("region"), "Invalid region",
+			fmt.Sprintf("region must be a region ID such as cn-north-4, got %q.", cfg.Region))
+	}
+
+	if cfg.Endpoint == "" {
+		if cfg.Region == "" {
+			diags.AddAttributeError(path.Root("region"), "Missing region",
+				"Set region (or "+envRegion+") to choose the DLI endpoint, or set endpoint ("+envEndpoint+") explicitly.")
+			return diags
+		}
+		cfg.Endpoint = client.DefaultEndpoint(cfg.Region)
+		return diags
+	}
+	if msg := endpointProblem(cfg.Endpoint); msg != "" {
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", msg)
+	}
+	return diags
+}
+
+// endpointProblem explains why an endpoint is unusable, or returns "".
+func endpointProblem(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Sprintf("endpoint must be an absolute http(s) URL such as https://dli.cn-north-4.myhuaweicloud.com, got %q.", endpoint)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Sprintf("endpoint must not carry credentials, a query or a fragment, got %q.", endpoint)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Sprintf("endpoint %q uses plain http to a non-loopback host. Signed requests and tokens must not "+
+			"cross a network in clear text: use https (plain http is only accepted for localhost, 127.0.0.0/8 and ::1).", endpoint)
+	}
+	return ""
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
