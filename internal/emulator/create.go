@@ -1,0 +1,306 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var memoryRE = regexp.MustCompile(`^[0-9]+[mMgG]$`)
+
+// createRequest is a validated create body.
+type createRequest struct {
+	file, className, queue, name     string
+	scType, feature, sparkVersion    string
+	image                            string
+	customized                       bool
+	autoRecovery                     bool
+	maxRetry                         int
+	conf                             json.RawMessage
+	outcome                          string
+	runDuration                      time.Duration
+	hasRunDuration                   bool
+	reqBody                          string
+	driverMemory, executorMemory     string
+	driverCores, executorCores, nExe int
+}
+
+// fieldReader reads typed fields out of a decoded JSON object, collecting
+// the first type error. A key whose value is null counts as absent.
+type fieldReader struct {
+	obj map[string]json.RawMessage
+	err error
+}
+
+func (f *fieldReader) fail(format string, args ...any) {
+	if f.err == nil {
+		f.err = fmt.Errorf(format, args...)
+	}
+}
+
+// pick returns the first present key among keys (camelCase first, so that
+// it wins over the legacy snake_case spelling).
+func (f *fieldReader) pick(keys ...string) (string, json.RawMessage, bool) {
+	for _, k := range keys {
+		if v, ok := f.obj[k]; ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+			return k, v, true
+		}
+	}
+	return "", nil, false
+}
+
+func (f *fieldReader) str(keys ...string) (string, bool) {
+	k, v, ok := f.pick(keys...)
+	if !ok {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		f.fail("the parameter %s must be a string", k)
+		return "", false
+	}
+	return s, true
+}
+
+func (f *fieldReader) integer(keys ...string) (int, bool) {
+	k, v, ok := f.pick(keys...)
+	if !ok {
+		return 0, false
+	}
+	var n json.Number
+	if t := bytes.TrimSpace(v); len(t) == 0 || t[0] == '"' || json.Unmarshal(t, &n) != nil {
+		f.fail("the parameter %s must be an integer", k)
+		return 0, false
+	}
+	i, err := n.Int64()
+	if err != nil || i > 1<<31-1 || i < -1<<31 {
+		f.fail("the parameter %s must be an integer", k)
+		return 0, false
+	}
+	return int(i), true
+}
+
+func (f *fieldReader) boolean(keys ...string) (bool, bool) {
+	k, v, ok := f.pick(keys...)
+	if !ok {
+		return false, false
+	}
+	var b bool
+	if err := json.Unmarshal(v, &b); err != nil {
+		f.fail("the parameter %s must be a boolean", k)
+		return false, false
+	}
+	return b, true
+}
+
+func (f *fieldReader) strings(keys ...string) {
+	k, v, ok := f.pick(keys...)
+	if !ok {
+		return
+	}
+	var ss []string
+	if err := json.Unmarshal(v, &ss); err != nil {
+		f.fail("the parameter %s must be an array of strings", k)
+	}
+}
+
+type jobResource struct {
+	Name *string `json:"name"`
+	Type *string `json:"type"`
+}
+
+type jobGroup struct {
+	Name      *string       `json:"name"`
+	Resources []jobResource `json:"resources"`
+}
+
+func (f *fieldReader) resources(key string) {
+	_, v, ok := f.pick(key)
+	if !ok {
+		return
+	}
+	var rs []jobResource
+	if err := json.Unmarshal(v, &rs); err != nil {
+		f.fail("the parameter %s must be an array of {name, type} objects", key)
+	}
+}
+
+func (f *fieldReader) groups(key string) {
+	_, v, ok := f.pick(key)
+	if !ok {
+		return
+	}
+	var gs []jobGroup
+	if err := json.Unmarshal(v, &gs); err != nil {
+		f.fail("the parameter %s must be an array of {name, resources} objects", key)
+	}
+}
+
+// decodeObject decodes exactly one JSON object.
+func decodeObject(body []byte) (map[string]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var obj map[string]json.RawMessage
+	if err := dec.Decode(&obj); err != nil {
+		return nil, err
+	}
+	if obj == nil {
+		return nil, errors.New("the request body must be a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON object")
+	}
+	return obj, nil
+}
+
+// parseCreate validates a create body (§2, §9). It returns a DLI.0001 error
+// response on failure; the queue's existence is checked by the caller.
+func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *response) {
+	var c createRequest
+	obj, err := decodeObject(body)
+	if err != nil {
+		r := badRequest("The format of message is error: %v", err)
+		return c, &r
+	}
+	f := &fieldReader{obj: obj}
+	c.file, _ = f.str("file")
+	c.className, _ = f.str("className", "class_name")
+	queue, _ := f.str("queue")
+	cluster, _ := f.str("cluster_name")
+	c.name, _ = f.str("name")
+	c.scType, _ = f.str("sc_type")
+	c.feature, _ = f.str("feature")
+	c.sparkVersion, _ = f.str("spark_version")
+	c.image, _ = f.str("image")
+	f.str("obs_bucket")
+	f.str("catalog_name")
+	f.str("execution_agency_urn")
+	f.strings("args")
+	f.strings("jars")
+	f.strings("pyFiles", "python_files")
+	f.strings("files")
+	f.strings("modules")
+	f.resources("resources")
+	f.groups("groups")
+	dm, hasDM := f.str("driverMemory", "driver_memory")
+	em, hasEM := f.str("executorMemory", "executor_memory")
+	dc, hasDC := f.integer("driverCores", "driver_cores")
+	ec, hasEC := f.integer("executorCores", "executor_cores")
+	ne, hasNE := f.integer("numExecutors", "num_executors")
+	c.autoRecovery, _ = f.boolean("autoRecovery", "auto_recovery")
+	mr, hasMR := f.integer("maxRetryTimes", "max_retry_times")
+	var conf map[string]json.RawMessage
+	if _, v, ok := f.pick("conf"); ok {
+		if err := json.Unmarshal(v, &conf); err != nil {
+			f.fail("the parameter conf must be an object")
+		} else {
+			c.conf = append(json.RawMessage(nil), bytes.TrimSpace(v)...)
+		}
+	}
+	if f.err != nil {
+		r := badRequest("The format of message is error: %v", f.err)
+		return c, &r
+	}
+	fail := func(format string, args ...any) (createRequest, *response) {
+		r := badRequest(format, args...)
+		return c, &r
+	}
+	if strings.TrimSpace(c.file) == "" {
+		return fail("The parameter file is mandatory and must not be empty")
+	}
+	// queue wins over cluster_name when both are set.
+	c.queue = queue
+	if c.queue == "" {
+		c.queue = cluster
+	}
+	if c.queue == "" {
+		return fail("The parameter queue (or cluster_name) is mandatory")
+	}
+	if n := utf8.RuneCountInString(c.name); n > 128 {
+		return fail("The parameter name is too long: %d characters, the maximum is 128", n)
+	}
+	switch c.scType {
+	case "":
+		c.scType = "A"
+	case "A", "B", "C":
+	default:
+		return fail("The parameter sc_type is invalid: %q, it must be A, B or C", c.scType)
+	}
+	for _, m := range []struct {
+		key, v string
+		has    bool
+	}{{"driverMemory", dm, hasDM}, {"executorMemory", em, hasEM}} {
+		if m.has && m.v != "" && !memoryRE.MatchString(m.v) {
+			return fail("The parameter %s is invalid: %q, the memory size needs a unit, for example 2G or 2048M", m.key, m.v)
+		}
+	}
+	for _, n := range []struct {
+		key string
+		v   int
+		has bool
+	}{{"driverCores", dc, hasDC}, {"executorCores", ec, hasEC}, {"numExecutors", ne, hasNE}} {
+		if n.has && n.v < 0 {
+			return fail("The parameter %s is invalid: %d, it must not be negative", n.key, n.v)
+		}
+	}
+	c.driverMemory, c.executorMemory = dm, em
+	c.driverCores, c.executorCores, c.nExe = dc, ec, ne
+	c.customized = (hasDM && dm != "") || (hasEM && em != "") || hasDC || hasEC || hasNE
+	c.maxRetry = 20
+	if hasMR {
+		if mr < 0 || mr > 100 {
+			return fail("The parameter max_retry_times is invalid: %d, it must be between 0 and 100", mr)
+		}
+		c.maxRetry = mr
+	}
+	switch c.feature {
+	case "":
+		c.feature = "basic"
+	case "basic", "ai", "custom":
+	default:
+		return fail("The parameter feature is invalid: %q, it must be basic, ai or custom", c.feature)
+	}
+	if c.feature == "custom" && c.image == "" {
+		return fail("The parameter image is mandatory when feature is custom")
+	}
+	if c.feature != "custom" && c.image != "" {
+		return fail("The parameter image is only allowed when feature is custom")
+	}
+	if c.sparkVersion == "" {
+		c.sparkVersion = "2.3.2"
+	}
+	c.outcome = StateSuccess
+	c.runDuration = defaultRun
+	if v, ok := conf[ConfOutcome]; ok {
+		var s string
+		if json.Unmarshal(v, &s) != nil || !slices.Contains([]string{StateSuccess, StateDead}, s) {
+			return fail("The spark conf %s is invalid: %s, it must be \"success\" or \"dead\"", ConfOutcome, v)
+		}
+		c.outcome = s
+	}
+	if v, ok := conf[ConfRunDuration]; ok {
+		var s string
+		var d time.Duration
+		var err error
+		if json.Unmarshal(v, &s) == nil {
+			d, err = time.ParseDuration(s)
+		}
+		if s == "" || err != nil || d < 0 {
+			return fail("The spark conf %s is invalid: %s, it must be a Go duration such as \"30s\"", ConfRunDuration, v)
+		}
+		c.runDuration, c.hasRunDuration = d, true
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, body); err != nil {
+		r := badRequest("The format of message is error: %v", err)
+		return c, &r
+	}
+	c.reqBody = compact.String()
+	return c, nil
+}
