@@ -1,0 +1,150 @@
+// Package emulator is a local, in-memory implementation of the server side of
+// the Huawei Cloud DLI Spark batch API (v2.0), written from
+// ../shared/reference/dli-batch-api.md independently of internal/client (it
+// imports nothing from it), so that a misunderstanding of the API in one is
+// caught by the other. It is runnable as the dli-emulator command
+// (internal/emulator/cmd/dli-emulator) and embeddable in tests:
+//
+//	clock := emulator.NewManualClock(time.Now())
+//	srv, err := emulator.New(emulator.Options{Clock: clock})
+//	url, err := srv.Start("127.0.0.1:0") // or httptest.NewServer(srv)
+//	defer srv.Close()
+//
+// # Routes
+//
+// The six batch routes under /v2.0/{project_id}/batches (create, list, get,
+// state, log, cancel) with the documented response shapes, times in epoch
+// milliseconds. Any other method or path is 404 APIGW.0101. The admin routes
+// (loopback clients only, else 403; no auth, no latency, no faults, not
+// recorded) are GET /_emulator/requests (a JSON array, [] when empty, of
+// {"method","path","status","error_code"} in arrival order; path without the
+// query), POST /_emulator/reset (forgets jobs and the request log, re-seeds
+// the fault RNG), GET /_emulator/jobs and GET|POST /_emulator/faults
+// ({"fault_5xx","fault_429","fault_after_commit"}). Every response carries an
+// X-Request-Id header (32 hex digits).
+//
+// Order of checks for an API request: latency, route (404 APIGW.0101), body
+// size (413 APIGW.0201 "Request entity too large", default limit 1 MiB),
+// authentication (401 APIGW.0301), injected 429/500 faults, the operation,
+// then the after-commit fault.
+//
+// # Demo defaults
+//
+// Project ID 0123456789abcdef0123456789abcdef, AK DEMOACCESSKEY, SK
+// demo-secret-key, X-Auth-Token demo-token, queue "default". Durations:
+// JobStart 1s (starting→running, also each recovering phase), JobRun 5s
+// (each running attempt), CancelDelay 250ms (accepted cancel→dead), Latency 0.
+// In Options a zero duration means the default and a negative one means
+// zero; the command's flags take plain durations (0 = immediate).
+//
+// # Authentication (reference §10)
+//
+// X-Auth-Token is checked first: any configured token is accepted, others get
+// "decrypt token fail". Otherwise Authorization must be SDK-HMAC-SHA256: the
+// canonical request is rebuilt from the received request and the caller's own
+// SignedHeaders (host from r.Host; path segments decoded then re-encoded, with
+// a trailing slash; query decoded, sorted and re-encoded; an absent signed
+// header contributes no line, as in the SDK signers), the payload hash is
+// SHA-256 of the body or X-Sdk-Content-Sha256 (UNSIGNED-PAYLOAD is honoured;
+// any other value must equal the body's hash, else 401), x-sdk-date must be
+// signed and within ±15 minutes of the emulator clock, and the signature is
+// compared in constant time. With Options.SecurityToken set, AK/SK requests
+// must carry that X-Security-Token (signed or not; when x-security-token is
+// in SignedHeaders the signature covers it). An X-Security-Token sent with
+// permanent credentials is ignored. The project in the path, and
+// X-Project-Id when sent, must be the configured project. Every failure is
+// 401 {"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication
+// information: <cause>","request_id":"…"} with causes "x-auth-token not
+// found", "decrypt token fail", "Get secretKey failed" (unknown AK), "verify
+// aksk signature fail" (mismatch) and longer "verify aksk signature fail, …"
+// variants (malformed header, missing/unsigned/stale date, content hash),
+// "security token not found, …", "decrypt security token fail" and "the
+// project in the request does not belong to the credentials". The job owner
+// is derived from the credential: OwnerForAccessKey ("user_demoaccesskey")
+// or OwnerForToken ("token_user_" + 8 hex digits).
+//
+// # Life cycle (reference §8)
+//
+// States are computed lazily from the Clock, so a ManualClock drives them
+// with no goroutines. A job is starting for JobStart, then running for its
+// run duration (conf emulator.run_duration, a Go duration, else JobRun),
+// then ends in its outcome (conf emulator.outcome, "success" by default, or
+// "dead"). A job with auto_recovery=true, outcome dead and max_retry_times >
+// 0 fails once, is recovering for JobStart, runs a second attempt and then
+// ends dead (one retry, whatever max_retry_times says). appId is "" until the
+// job first runs and "application_<ms>_<nnnn>" from then on. A DELETE of a
+// starting, running or recovering job answers 200 {"msg":"deleted"}; the
+// job's timeline freezes at that instant and it becomes dead CancelDelay
+// later (a repeated DELETE in between answers 200 again). Jobs write a Spark
+// driver log: a failed attempt logs a
+// `Exception in thread "main" org.apache.spark.SparkException: Job aborted
+// due to stage failure …` stack, a cancelled job logs "… was killed by user
+// request". `log` on job objects is the last 10 lines (the create response
+// always has []). update_time is the time of the last state change; duration
+// is the running time so far (0 while starting).
+//
+// # Choices where the reference is UNCONFIRMED
+//
+//   - Unknown batch ID (valid UUID): 400 DLI.0002 "The batch job <id> does not
+//     exist", on get, state, log and cancel (§9.3). ForgetJob simulates
+//     expiry.
+//   - Non-UUID batch ID: 400 DLI.0001.
+//   - DELETE of a success/dead job: 400 DLI.0007 (operation not supported)
+//     "The batch job <id> is already finished (state: <state>) and cannot be
+//     cancelled" (§7).
+//   - Validation failures (missing file, sc_type not A/B/C, memory without a
+//     unit ^[0-9]+[mMgG]$, max_retry_times outside 0..100, name over 128
+//     characters, feature not basic/ai/custom, image without feature custom
+//     or custom without image, negative cores/executors, wrong JSON types,
+//     bad emulator.* conf values): 400 DLI.0001. Malformed JSON or a body
+//     that is not one JSON object: 400 DLI.0001 "The format of message is
+//     error: …". Unknown keys are ignored.
+//   - Create needs a queue: queue wins over cluster_name when both are set;
+//     neither is 400 DLI.0001; a queue that does not exist is 400 DLI.0002
+//     "There is no queue named <q>" (checked after the parameter checks).
+//   - Legacy snake_case keys (class_name, python_files, driver_memory,
+//     driver_cores, executor_memory, executor_cores, num_executors) are
+//     accepted; the camelCase key wins when both are sent. The same holds
+//     for autoRecovery/auto_recovery and maxRetryTimes/max_retry_times. A
+//     null value counts as absent; "" memory counts as absent.
+//   - sc_type in responses: CUSTOMIZED when any of driverMemory,
+//     executorMemory, driverCores, executorCores or numExecutors is given,
+//     else the preset (default A). kind is always "spark"; proxyUser is "".
+//     feature defaults to basic, spark_version to 2.3.2, max_retry_times to
+//     20. req_body is the submitted JSON, compacted (json.Compact).
+//   - Detail (§4) has no duration; list sessions (§3.2) and the create
+//     response have one; detail adds feature and spark_version.
+//   - List: queue_name wins over cluster_name; job_name (also job-name),
+//     job-id (also job_id) and owner match exactly; a queue filter naming no
+//     queue gives an empty list; start/end are inclusive bounds on
+//     create_time; state must be one of the five states; order defaults to
+//     CREATE_TIME_DESC (ties by submission order); from ≥ 0 and size ≥ 1
+//     (default 100, no maximum); anything else is 400 DLI.0001. total counts
+//     the matches before paging. An empty parameter counts as absent.
+//   - Log (§6, Livy serializeLogs): size defaults to 100 (negative = all);
+//     from defaults to max(0, total-size); type may only be "driver"; with
+//     type or index the log of one attempt (index, default 0) is returned,
+//     else the whole log.
+//   - Faults: Fault429 answers 429 {"error_code":"APIG.0308","error_msg":"The
+//     throttling threshold has been reached: policy user over
+//     ratelimit,limit:100,time:1 minute","request_id":…} with Retry-After: 1
+//     (the status is a convention, §9.4); Fault5xx answers 500 DLI.0999
+//     without doing anything. One RNG draw decides both (429 first).
+//     FaultAfterCommit applies to successful POST and DELETE only: after the
+//     work, a second draw picks 502 {"error_code":"APIG.0202","error_msg":
+//     "Backend unavailable","request_id":…} or a dropped connection (hijack
+//     and close; when the ResponseWriter cannot be hijacked, 502). Draws
+//     come from math/rand seeded with Seed, under a mutex, so a sequential
+//     client sees the same faults for the same seed.
+//   - Request log: every API request is recorded, including 404s, auth
+//     failures and injected faults, with the status answered; a dropped
+//     connection is recorded with status 0 and error_code "". Entries are
+//     appended on arrival and completed on answer; the log keeps the last
+//     100000 entries.
+//   - Auth failures of every kind, including a foreign project, are 401
+//     APIGW.0301 (not 403).
+//   - The state file (Options.StateFile) is JSON, loaded by New and
+//     rewritten atomically (temporary file + rename) 100 ms after a
+//     mutation (coalesced) and on Close/Shutdown. It stores each job's
+//     fixed timeline, so jobs continue their life cycle after a restart.
+package emulator
