@@ -1,0 +1,384 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// This file wires go-retryablehttp: the retry policy (which answers are
+// retried, for which methods), the backoff (exponential with jitter, capped,
+// Retry-After honoured up to the cap, never sleeping past the context
+// deadline), the signing RoundTripper that re-signs every attempt with a
+// fresh X-Sdk-Date and logs it, and the LeveledLogger adapter onto tflog.
+
+type callStateKey struct{}
+
+// callState follows one logical call across its attempts. All of its methods
+// run on the goroutine that called retryablehttp.Client.Do (RoundTrip,
+// CheckRetry and Backoff are invoked synchronously), so no locking is needed.
+type callState struct {
+	c          *Client
+	idempotent bool
+
+	// attempts counts requests handed to the network transport.
+	attempts int
+	// retries counts retries granted by checkRetry.
+	retries int
+	// nextWait is the wait chosen by checkRetry for the next retry.
+	nextWait time.Duration
+	// lastMaybeProcessed is false only when the last attempt provably did
+	// not reach the service's processing (connection never established, 4xx
+	// answer, throttled); true when it might have been processed.
+	lastMaybeProcessed bool
+	lastStatus         int
+	lastErr            error
+}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+// record notes the outcome of one attempt.
+func (st *callState) record(resp *http.Response, err error) {
+	st.lastErr = err
+	if err != nil {
+		st.lastStatus = 0
+		st.lastMaybeProcessed = !isNotSentError(err)
+		return
+	}
+	st.lastStatus = resp.StatusCode
+	st.lastMaybeProcessed = resp.StatusCode < 400 || resp.StatusCode >= 500
+}
+
+// checkRetry is the retryablehttp.CheckRetry policy. It never returns an
+// error, so that the final response (or transport error) reaches the caller
+// through PassthroughErrorHandler and can be decoded.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if !st.retryable(resp, err) || ctx.Err() != nil {
+		return false, nil
+	}
+	if st.retries >= st.c.maxRetries {
+		return false, nil
+	}
+	wait := st.c.retryWait(st.retries, resp)
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= wait {
+		// Sleeping would outlive the caller's deadline: give up now and
+		// report the real answer instead of a context error.
+		tflog.Debug(ctx, "DLI API: not retrying, the wait would pass the context deadline", map[string]interface{}{
+			"wait_ms": wait.Milliseconds(),
+		})
+		return false, nil
+	}
+	st.nextWait = wait
+	st.retries++
+	return true, nil
+}
+
+// backoff is the retryablehttp.Backoff; the wait was chosen by checkRetry.
+func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return st.nextWait
+}
+
+// retryable decides whether an attempt may be repeated.
+//
+//   - 429 and APIG.0308 throttling: always (the request was not processed).
+//   - connection not established (dial error, DNS): always.
+//   - 500/502/503/504 and other connection errors: only for idempotent calls
+//     (GET, DELETE). A POST that may have been processed is never resent
+//     here; CreateBatchJob reconciles instead.
+//   - TLS certificate errors, context errors, everything else: never.
+func (st *callState) retryable(resp *http.Response, err error) bool {
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isPermanentTransportError(err) {
+			return false
+		}
+		if isNotSentError(err) {
+			return true
+		}
+		return st.idempotent
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if st.idempotent {
+			return true
+		}
+	}
+	if resp.StatusCode >= 400 && bodyHasThrottleCode(resp) {
+		st.lastMaybeProcessed = false
+		return true
+	}
+	return false
+}
+
+// bodyHasThrottleCode peeks at an error body for APIG.0308 and puts the body
+// back for later decoding.
+func bodyHasThrottleCode(resp *http.Response) bool {
+	if resp.Body == nil {
+		return false
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	s := string(data)
+	return strings.Contains(s, "APIG.0308") || strings.Contains(s, "APIGW.0308")
+}
+
+// retryWait returns the wait before retry number n (0-based): Retry-After
+// (429/503) honoured up to RetryWaitMax, otherwise min*2^n capped at
+// RetryWaitMax with "equal jitter" (half fixed, half random).
+func (c *Client) retryWait(n int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if d > c.retryWaitMax {
+				d = c.retryWaitMax
+			}
+			return d
+		}
+	}
+	return jitter(expBackoff(c.retryWaitMin, c.retryWaitMax, n))
+}
+
+// expBackoff returns min*2^n capped at max, without overflow.
+func expBackoff(min, max time.Duration, n int) time.Duration {
+	d := min
+	for i := 0; i < n && d < max; i++ {
+		d *= 2
+	}
+	if d > max || d <= 0 {
+		d = max
+	}
+	return d
+}
+
+// jitter returns a duration in [d/2, d].
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(d-half)+1))
+}
+
+// parseRetryAfter understands delay-seconds and HTTP-date forms.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// errNotSent marks failures that happened before anything was written to the
+// network (e.g. reading the request body for signing).
+var errNotSent = errors.New("request not sent")
+
+// isNotSentError reports errors that prove the request never reached the
+// server: the connection could not be established (refused, unreachable,
+// DNS failure, dial timeout) or the request could not be prepared.
+func isNotSentError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, errNotSent) || errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
+		return true
+	}
+	return false
+}
+
+// isPermanentTransportError reports transport failures a retry cannot fix.
+func isPermanentTransportError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
+		return true
+	}
+	if errors.Is(err, errNotSent) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "stopped after") ||
+		strings.Contains(msg, "invalid header")
+}
+
+// authTransport signs (or adds the token to) every attempt and logs it.
+type authTransport struct {
+	c    *Client
+	base http.RoundTripper
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%w: reading request body: %v", errNotSent, err)
+		}
+		body = b
+	}
+	out := req.Clone(ctx)
+	if len(body) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		out.ContentLength = int64(len(body))
+	} else {
+		out.Body = nil
+		out.GetBody = nil
+		out.ContentLength = 0
+	}
+	t.c.authorize(out, body)
+
+	st := stateFrom(ctx)
+	attempt := 1
+	if st != nil {
+		st.attempts++
+		attempt = st.attempts
+	}
+	start := time.Now()
+	resp, err := t.base.RoundTrip(out)
+	elapsed := time.Since(start)
+	if st != nil {
+		st.record(resp, err)
+	}
+
+	fields := map[string]interface{}{
+		"method":      out.Method,
+		"path":        out.URL.Path,
+		"attempt":     attempt,
+		"duration_ms": elapsed.Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(ctx, "DLI API request failed", fields)
+		return nil, err
+	}
+	fields["status"] = resp.StatusCode
+	if id := resp.Header.Get("X-Request-Id"); id != "" {
+		fields["request_id"] = id
+	}
+	tflog.Debug(ctx, "DLI API request", fields)
+	return resp, nil
+}
+
+// authorize sets the common headers and the credentials on one attempt.
+//
+// AK/SK mode signs content-type, host, x-project-id, x-sdk-date and (for
+// temporary credentials) x-security-token, plus the body hash.
+func (c *Client) authorize(req *http.Request, body []byte) {
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("X-Project-Id", c.projectID)
+	if c.authToken != "" {
+		req.Header.Set("X-Auth-Token", c.authToken)
+		return
+	}
+	date := c.now().UTC().Format(sdkDateLayout)
+	req.Header.Set(headerSdkDate, date)
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	headers := map[string][]string{
+		"content-type": {"application/json"},
+		"host":         {host},
+		"x-project-id": {c.projectID},
+		"x-sdk-date":   {date},
+	}
+	if c.secToken != "" {
+		req.Header.Set("X-Security-Token", c.secToken)
+		headers["x-security-token"] = []string{c.secToken}
+	}
+	signed := make([]string, 0, len(headers))
+	for name := range headers {
+		signed = append(signed, name)
+	}
+	req.Header.Set("Authorization", signAKSK(signInput{
+		Method:        req.Method,
+		Path:          req.URL.Path,
+		Query:         req.URL.Query(),
+		Headers:       headers,
+		SignedHeaders: signed,
+		Body:          body,
+	}, c.accessKey, c.secretKey, date))
+}
+
+// leveledLogger adapts retryablehttp.LeveledLogger onto tflog. Per-attempt
+// failures that retryablehttp reports at ERROR are logged at WARN: the final
+// outcome is returned to the caller, who decides whether it is an error.
+type leveledLogger struct{ ctx context.Context }
+
+func (l leveledLogger) Error(msg string, kv ...interface{}) {
+	tflog.Warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l leveledLogger) Info(msg string, kv ...interface{}) {
+	tflog.Info(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l leveledLogger) Debug(msg string, kv ...interface{}) {
+	tflog.Debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l leveledLogger) Warn(msg string, kv ...interface{}) {
+	tflog.Warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+
+func kvFields(kv []interface{}) map[string]interface{} {
+	fields := make(map[string]interface{}, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		key := fmt.Sprint(kv[i])
+		var v interface{} = "(missing)"
+		if i+1 < len(kv) {
+			v = kv[i+1]
+		}
+		switch x := v.(type) {
+		case error:
+			v = x.Error()
+		case fmt.Stringer:
+			v = x.String()
+		}
+		fields[key] = v
+	}
+	return fields
+}
