@@ -87,7 +87,7 @@ type Client struct {
 	maxRetries int
 	now        func() time.Time
 
-	retryWaitMin, retryWaitMax   time.Duration
+	retryWaitMin, retryWaitMax    time.Duration
 	pollInterval, pollIntervalMax time.Duration
 
 	// reconcileWindow is how far before a submission the reconciliation
@@ -306,8 +306,8 @@ type apiCall struct {
 	// segments below /v2.0/{project_id}/, unescaped, e.g. ["batches", id, "state"];
 	// each is escaped on its own, so a segment can never add a path level.
 	segments []string
-	query   url.Values
-	body    []byte
+	query    url.Values
+	body     []byte
 	// idempotent calls (GET, DELETE) are retried on 5xx and any connection
 	// error; non-idempotent ones (POST) only when provably not processed.
 	idempotent bool
