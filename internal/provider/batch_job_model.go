@@ -11,32 +11,32 @@ import (
 // jobArgsModel holds the create arguments of a job. The resource and the data sources share it,
 // so the same names mean the same things everywhere.
 type jobArgsModel struct {
-	Queue              types.String    `tfsdk:"queue"`
-	File               types.String    `tfsdk:"file"`
-	ClassName          types.String    `tfsdk:"class_name"`
-	Name               types.String    `tfsdk:"name"`
-	Args               []string        `tfsdk:"args"`
-	Jars               []string        `tfsdk:"jars"`
-	PythonFiles        []string        `tfsdk:"python_files"`
-	Files              []string        `tfsdk:"files"`
-	Modules            []string        `tfsdk:"modules"`
-	Resources          []packageModel  `tfsdk:"resources"`
-	Groups             []groupModel    `tfsdk:"groups"`
+	Queue              types.String      `tfsdk:"queue"`
+	File               types.String      `tfsdk:"file"`
+	ClassName          types.String      `tfsdk:"class_name"`
+	Name               types.String      `tfsdk:"name"`
+	Args               []string          `tfsdk:"args"`
+	Jars               []string          `tfsdk:"jars"`
+	PythonFiles        []string          `tfsdk:"python_files"`
+	Files              []string          `tfsdk:"files"`
+	Modules            []string          `tfsdk:"modules"`
+	Resources          []packageModel    `tfsdk:"resources"`
+	Groups             []groupModel      `tfsdk:"groups"`
 	Conf               map[string]string `tfsdk:"conf"`
-	Specification      types.String    `tfsdk:"specification"`
-	DriverMemory       types.String    `tfsdk:"driver_memory"`
-	DriverCores        types.Int64     `tfsdk:"driver_cores"`
-	ExecutorMemory     types.String    `tfsdk:"executor_memory"`
-	ExecutorCores      types.Int64     `tfsdk:"executor_cores"`
-	NumExecutors       types.Int64     `tfsdk:"num_executors"`
-	ObsBucket          types.String    `tfsdk:"obs_bucket"`
-	AutoRecovery       types.Bool      `tfsdk:"auto_recovery"`
-	MaxRetryTimes      types.Int64     `tfsdk:"max_retry_times"`
-	Feature            types.String    `tfsdk:"feature"`
-	SparkVersion       types.String    `tfsdk:"spark_version"`
-	Image              types.String    `tfsdk:"image"`
-	CatalogName        types.String    `tfsdk:"catalog_name"`
-	ExecutionAgencyURN types.String    `tfsdk:"execution_agency_urn"`
+	Specification      types.String      `tfsdk:"specification"`
+	DriverMemory       types.String      `tfsdk:"driver_memory"`
+	DriverCores        types.Int64       `tfsdk:"driver_cores"`
+	ExecutorMemory     types.String      `tfsdk:"executor_memory"`
+	ExecutorCores      types.Int64       `tfsdk:"executor_cores"`
+	NumExecutors       types.Int64       `tfsdk:"num_executors"`
+	ObsBucket          types.String      `tfsdk:"obs_bucket"`
+	AutoRecovery       types.Bool        `tfsdk:"auto_recovery"`
+	MaxRetryTimes      types.Int64       `tfsdk:"max_retry_times"`
+	Feature            types.String      `tfsdk:"feature"`
+	SparkVersion       types.String      `tfsdk:"spark_version"`
+	Image              types.String      `tfsdk:"image"`
+	CatalogName        types.String      `tfsdk:"catalog_name"`
+	ExecutionAgencyURN types.String      `tfsdk:"execution_agency_urn"`
 }
 
 type packageModel struct {

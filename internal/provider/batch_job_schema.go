@@ -90,6 +90,16 @@ const (
 	descLog            = "The last lines (up to 10) of the job's log."
 )
 
+// importedKey marks, in private state, a job imported and not yet updated: DLI does not know its
+// triggers, so the configured ones are adopted instead of re-running the job.
+const importedKey = "imported"
+
+func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	imported, diags := req.Private.GetKey(ctx, importedKey)
+	resp.Diagnostics.Append(diags...)
+	resp.RequiresReplace = !(len(imported) > 0 && req.StateValue.IsNull())
+}
+
 func stringListValidators() []validator.List {
 	return []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}
 }
@@ -229,9 +239,12 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"triggers": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
+					"Changing triggers re-runs the job, except when the job was just imported: its triggers are adopted.",
+					"Changing `triggers` re-runs the job, except when the job was just imported: its triggers are adopted.")},
 				MarkdownDescription: "Arbitrary values; any change re-runs the job (cancels the old one if active and " +
-					"submits a new one). Use it to run the job again when, say, its input data changes.",
+					"submits a new one). Use it to run the job again when, say, its input data changes. A freshly " +
+					"imported job adopts the configured triggers without re-running.",
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Delete: true,

@@ -72,7 +72,7 @@ func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"API path. Required. Environment: `" + envProjectID + "`.",
 			},
 			"access_key": schema.StringAttribute{
-				Optional: true,
+				Optional:            true,
 				MarkdownDescription: "Access key ID (AK) for signed requests. Needs `secret_key`. Environment: `" + envAccessKey + "`.",
 			},
 			"secret_key": schema.StringAttribute{

@@ -1,0 +1,14 @@
+output "id" {
+  description = "Batch job ID."
+  value       = dli_batch_job.this.id
+}
+
+output "state" {
+  description = "Job state when apply finished waiting."
+  value       = dli_batch_job.this.state
+}
+
+output "sc_type" {
+  description = "Effective compute preset (CUSTOMIZED, as the module sets explicit sizes)."
+  value       = dli_batch_job.this.sc_type
+}

@@ -1,0 +1,163 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+// submitJobs submits n jobs directly through the API, outside Terraform.
+func submitJobs(t *testing.T, tg *acctest.Target, n int, queue, name string, conf map[string]string) []string {
+	t.Helper()
+	c, err := tg.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		job, err := c.CreateBatchJob(context.Background(), &client.CreateBatchJobRequest{
+			Queue: queue, File: tg.File, Name: name, Conf: conf,
+		})
+		if err != nil {
+			t.Fatalf("submitting job %d: %v", i, err)
+		}
+		ids = append(ids, job.ID)
+	}
+	return ids
+}
+
+func TestAccBatchJobsDataSource_filtersAndPages(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	start := time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)
+	longRunning := map[string]string{"emulator.run_duration": "10m"}
+	submitJobs(t, tg, 130, "etl", "nightly", longRunning)
+	submitJobs(t, tg, 3, "default", "adhoc", longRunning)
+	failed := submitJobs(t, tg, 2, "default", "broken", map[string]string{"emulator.outcome": "dead", "emulator.run_duration": "1ms"})
+	for _, id := range failed {
+		id := id
+		waitForEmulatorState(t, tg, &id, "dead")()
+	}
+
+	config := tg.ProviderConfig() + fmt.Sprintf(`
+data "dli_batch_jobs" "etl" {
+  queue = "etl"
+}
+data "dli_batch_jobs" "adhoc" {
+  queue = "default"
+  name  = "adhoc"
+  order = "CREATE_TIME_ASC"
+}
+data "dli_batch_jobs" "dead" {
+  state = "dead"
+}
+data "dli_batch_jobs" "window" {
+  created_after  = %q
+  created_before = "2999-01-01T00:00:00Z"
+}
+data "dli_batch_jobs" "future" {
+  created_after = "2999-01-01T00:00:00Z"
+}
+`, start)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.etl", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(130)),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(3)),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("adhoc")),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("queue"), knownvalue.StringExact("default")),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.dead", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.window", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(135)),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.future", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(0)),
+			},
+			Check: func(s *terraform.State) error {
+				attrs := s.RootModule().Resources["data.dli_batch_jobs.dead"].Primary.Attributes
+				got := map[string]bool{attrs["ids.0"]: true, attrs["ids.1"]: true}
+				if !got[failed[0]] || !got[failed[1]] {
+					return fmt.Errorf("state filter returned %v, want %v", got, failed)
+				}
+				// 130 jobs take two pages of 100.
+				if n := tg.CountRequests("GET", "/batches"); n < 2 {
+					return fmt.Errorf("expected paginated list requests, saw %d", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccBatchJobDataSource_andLog(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	ids := submitJobs(t, tg, 1, "default", "failing-job", map[string]string{"emulator.outcome": "dead", "emulator.run_duration": "1ms"})
+	waitForEmulatorState(t, tg, &ids[0], "dead")()
+	config := tg.ProviderConfig() + fmt.Sprintf(`
+data "dli_batch_job" "job" {
+  id = %[1]q
+}
+data "dli_batch_job_log" "all" {
+  batch_id = %[1]q
+}
+data "dli_batch_job_log" "first_two" {
+  batch_id = %[1]q
+  from     = 0
+  size     = 2
+}
+`, ids[0])
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("state"), knownvalue.StringExact("dead")),
+					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("name"), knownvalue.StringExact("failing-job")),
+					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("file"), knownvalue.StringExact(tg.File)),
+					statecheck.ExpectKnownValue("data.dli_batch_job_log.first_two", tfjsonpath.New("lines"), knownvalue.ListSizeExact(2)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestMatchResourceAttr("data.dli_batch_job.job", "log.#", regexp.MustCompile(`^([1-9]|10)$`)),
+					resource.TestMatchResourceAttr("data.dli_batch_job_log.all", "total", regexp.MustCompile(`^[1-9][0-9]*$`)),
+					func(s *terraform.State) error {
+						attrs := s.RootModule().Resources["data.dli_batch_job_log.all"].Primary.Attributes
+						n, _ := strconv.Atoi(attrs["lines.#"])
+						for i := 0; i < n; i++ {
+							if regexp.MustCompile(`Exception`).MatchString(attrs[fmt.Sprintf("lines.%d", i)]) {
+								return nil
+							}
+						}
+						return fmt.Errorf("the failed job's log has no exception line: %v", attrs)
+					},
+				),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_job" "missing" {
+  id = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
+}
+`,
+				ExpectError: regexp.MustCompile(`Batch job not found`),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_job_log" "bad" {
+  batch_id = "not-a-uuid"
+}
+`,
+				ExpectError: regexp.MustCompile(`must be a DLI batch job ID`),
+			},
+		},
+	})
+}

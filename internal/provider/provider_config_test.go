@@ -1,0 +1,194 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestResolveConfig_rules(t *testing.T) {
+	t.Parallel()
+	valid := func() providerModel {
+		return providerModel{
+			Region:        types.StringValue("cn-north-4"),
+			ProjectID:     types.StringValue("0123456789abcdef0123456789abcdef"),
+			AccessKey:     types.StringValue("AK"),
+			SecretKey:     types.StringValue("SK"),
+			SecurityToken: types.StringNull(),
+			AuthToken:     types.StringNull(),
+			Endpoint:      types.StringNull(),
+			Insecure:      types.BoolNull(),
+			MaxRetries:    types.Int64Null(),
+		}
+	}
+	tests := []struct {
+		name     string
+		edit     func(*providerModel)
+		env      map[string]string
+		wantPath path.Path
+		wantText string
+	}{
+		{"no credentials at all", func(m *providerModel) { m.AccessKey, m.SecretKey = types.StringNull(), types.StringNull() }, nil,
+			path.Root("access_key"), "No credentials were found"},
+		{"access key without secret key", func(m *providerModel) { m.SecretKey = types.StringNull() }, nil,
+			path.Root("secret_key"), "access_key is set but secret_key is not"},
+		{"secret key without access key", func(m *providerModel) { m.AccessKey = types.StringNull() }, nil,
+			path.Root("access_key"), "secret_key is set but access_key is not"},
+		{"security token without access key", func(m *providerModel) {
+			m.AccessKey, m.SecretKey, m.SecurityToken = types.StringNull(), types.StringNull(), types.StringValue("st")
+		}, nil, path.Root("security_token"), "only used with temporary AK/SK credentials"},
+		{"security token with auth token", func(m *providerModel) {
+			m.AccessKey, m.SecretKey = types.StringNull(), types.StringNull()
+			m.SecurityToken, m.AuthToken = types.StringValue("st"), types.StringValue("tok")
+		}, nil, path.Root("security_token"), "cannot be combined with auth_token"},
+		{"token and AK/SK pair", func(m *providerModel) { m.AuthToken = types.StringValue("tok") }, nil,
+			path.Root("auth_token"), "Choose one authentication method"},
+		{"token from env and AK/SK pair", func(*providerModel) {}, map[string]string{envAuthToken: "tok"},
+			path.Root("auth_token"), "Choose one authentication method"},
+		{"missing project id", func(m *providerModel) { m.ProjectID = types.StringNull() }, nil,
+			path.Root("project_id"), "project_id is required"},
+		{"malformed project id", func(m *providerModel) { m.ProjectID = types.StringValue("../queues") }, nil,
+			path.Root("project_id"), "1 to 64 letters and digits"},
+		{"missing region without endpoint", func(m *providerModel) { m.Region = types.StringNull() }, nil,
+			path.Root("region"), "Set region"},
+		{"malformed region", func(m *providerModel) { m.Region = types.StringValue("North 4") }, nil,
+			path.Root("region"), "region ID such as cn-north-4"},
+		{"relative endpoint", func(m *providerModel) { m.Endpoint = types.StringValue("dli.example.com") }, nil,
+			path.Root("endpoint"), "absolute http(s) URL"},
+		{"ftp endpoint", func(m *providerModel) { m.Endpoint = types.StringValue("ftp://dli.example.com") }, nil,
+			path.Root("endpoint"), "absolute http(s) URL"},
+		{"plain http to a remote host", func(m *providerModel) { m.Endpoint = types.StringValue("http://dli.example.com") }, nil,
+			path.Root("endpoint"), "plain http to a non-loopback host"},
+		{"plain http to a private address", func(m *providerModel) { m.Endpoint = types.StringValue("http://10.0.0.8:8787") }, nil,
+			path.Root("endpoint"), "plain http to a non-loopback host"},
+		{"endpoint with credentials", func(m *providerModel) { m.Endpoint = types.StringValue("https://u:p@dli.example.com") }, nil,
+			path.Root("endpoint"), "must not carry credentials"},
+		{"bad HW_MAX_RETRIES", func(*providerModel) {}, map[string]string{envMaxRetries: "many"},
+			path.Root("max_retries"), "whole number between 0 and 20"},
+		{"bad HW_INSECURE", func(*providerModel) {}, map[string]string{envInsecure: "perhaps"},
+			path.Root("insecure"), "must be true or false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := valid()
+			tt.edit(&m)
+			_, known, diags := resolveConfig(m, mapEnv(tt.env))
+			if !known {
+				t.Fatal("expected a known configuration")
+			}
+			if diags.ErrorsCount() != 1 {
+				t.Fatalf("want exactly one error, got %d: %v", diags.ErrorsCount(), diags)
+			}
+			d := diags.Errors()[0]
+			withPath, ok := d.(interface{ Path() path.Path })
+			if !ok || !withPath.Path().Equal(tt.wantPath) {
+				t.Errorf("error is on %v, want %v", d, tt.wantPath)
+			}
+			if !strings.Contains(d.Detail(), tt.wantText) {
+				t.Errorf("detail %q does not contain %q", d.Detail(), tt.wantText)
+			}
+		})
+	}
+}
+
+func TestResolveConfig_valid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		model        providerModel
+		env          map[string]string
+		wantEndpoint string
+		wantRetries  int
+	}{
+		{
+			name:         "everything from the environment",
+			model:        nullModel(),
+			env:          map[string]string{envRegion: "cn-north-4", envProjectID: "p1", envAccessKey: "AK", envSecretKey: "SK", envMaxRetries: "2"},
+			wantEndpoint: "https://dli.cn-north-4.myhuaweicloud.com",
+			wantRetries:  2,
+		},
+		{
+			name: "token and loopback emulator, no region",
+			model: func() providerModel {
+				m := nullModel()
+				m.ProjectID, m.AuthToken, m.Endpoint = types.StringValue("p1"), types.StringValue("tok"), types.StringValue("http://127.0.0.1:8787")
+				return m
+			}(),
+			wantEndpoint: "http://127.0.0.1:8787",
+			wantRetries:  defaultMaxRetries,
+		},
+		{
+			name: "temporary credentials, localhost by name",
+			model: func() providerModel {
+				m := nullModel()
+				m.ProjectID, m.Endpoint = types.StringValue("p1"), types.StringValue("http://localhost:1234")
+				m.AccessKey, m.SecretKey, m.SecurityToken = types.StringValue("AK"), types.StringValue("SK"), types.StringValue("ST")
+				m.MaxRetries = types.Int64Value(0)
+				return m
+			}(),
+			wantEndpoint: "http://localhost:1234",
+			wantRetries:  0,
+		},
+		{
+			name: "config wins over environment",
+			model: func() providerModel {
+				m := nullModel()
+				m.Region, m.ProjectID, m.AuthToken = types.StringValue("eu-west-101"), types.StringValue("p2"), types.StringValue("tok")
+				return m
+			}(),
+			env:          map[string]string{envRegion: "cn-north-4", envProjectID: "p1"},
+			wantEndpoint: "https://dli.eu-west-101.myhuaweicloud.eu",
+			wantRetries:  defaultMaxRetries,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, known, diags := resolveConfig(tt.model, mapEnv(tt.env))
+			if diags.HasError() || !known {
+				t.Fatalf("unexpected diagnostics %v (known=%v)", diags, known)
+			}
+			if cfg.Endpoint != tt.wantEndpoint {
+				t.Errorf("endpoint = %q, want %q", cfg.Endpoint, tt.wantEndpoint)
+			}
+			if cfg.MaxRetries != tt.wantRetries {
+				t.Errorf("max retries = %d, want %d", cfg.MaxRetries, tt.wantRetries)
+			}
+		})
+	}
+}
+
+func TestResolveConfig_unknownValuesAreAllowed(t *testing.T) {
+	t.Parallel()
+	m := nullModel()
+	m.ProjectID = types.StringUnknown()
+	_, known, diags := resolveConfig(m, mapEnv(nil))
+	if known || diags.HasError() {
+		t.Fatalf("unknown project_id: known=%v diags=%v; want unknown and no error", known, diags)
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	t.Parallel()
+	if got := userAgent("1.2.3", "1.5.7"); got != "terraform-provider-dli/1.2.3 Terraform/1.5.7" {
+		t.Errorf("user agent = %q", got)
+	}
+}
+
+func nullModel() providerModel {
+	return providerModel{
+		Region: types.StringNull(), ProjectID: types.StringNull(), AccessKey: types.StringNull(),
+		SecretKey: types.StringNull(), SecurityToken: types.StringNull(), AuthToken: types.StringNull(),
+		Endpoint: types.StringNull(), Insecure: types.BoolNull(), MaxRetries: types.Int64Null(),
+	}
+}
+
+func mapEnv(env map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := env[name]
+		return v, ok
+	}
+}
