@@ -97,8 +97,8 @@ func TestNewDefaultsAndAccessors(t *testing.T) {
 
 func TestDefaultEndpoint(t *testing.T) {
 	tests := map[string]string{
-		"cn-north-4":  "https://dli.cn-north-4.myhuaweicloud.com",
-		"eu-west-101": "https://dli.eu-west-101.myhuaweicloud.eu",
+		"cn-north-4":       "https://dli.cn-north-4.myhuaweicloud.com",
+		"eu-west-101":      "https://dli.eu-west-101.myhuaweicloud.eu",
 		" ap-southeast-1 ": "https://dli.ap-southeast-1.myhuaweicloud.com",
 	}
 	for region, want := range tests {
