@@ -139,13 +139,21 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	state, err := r.client.WaitForBatchJob(ctx, job.ID, targets...)
-	if state != "" {
-		plan.State = types.StringValue(string(state))
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("state"), plan.State)...)
-	}
 	if err != nil {
+		if state != "" {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("state"), string(state))...)
+		}
 		resp.Diagnostics.AddError("Batch job did not reach "+plan.WaitFor.ValueString(), describeWaitError(job.ID, plan.WaitFor.ValueString(), err))
+		return
 	}
+	// The job has changed since it was submitted (application ID, times): one read records it.
+	plan.State = types.StringValue(string(state))
+	if current, err := r.client.GetBatchJob(ctx, job.ID); err == nil {
+		plan.jobStatusModel = statusFromJob(current)
+	} else {
+		tflog.Warn(ctx, "could not read the job after waiting; its details refresh on the next plan", map[string]any{"batch_id": job.ID, "error": err.Error()})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -120,6 +120,22 @@ data "dli_batch_job_log" "first_two" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_job" "missing" {
+  id = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
+}
+`,
+				ExpectError: wrapped(`Batch job not found`),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_job_log" "bad" {
+  batch_id = "not-a-uuid"
+}
+`,
+				ExpectError: wrapped(`must be a DLI batch job ID`),
+			},
+			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("state"), knownvalue.StringExact("dead")),
@@ -141,22 +157,6 @@ data "dli_batch_job_log" "first_two" {
 						return fmt.Errorf("the failed job's log has no exception line: %v", attrs)
 					},
 				),
-			},
-			{
-				Config: tg.ProviderConfig() + `
-data "dli_batch_job" "missing" {
-  id = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
-}
-`,
-				ExpectError: regexp.MustCompile(`Batch job not found`),
-			},
-			{
-				Config: tg.ProviderConfig() + `
-data "dli_batch_job_log" "bad" {
-  batch_id = "not-a-uuid"
-}
-`,
-				ExpectError: regexp.MustCompile(`must be a DLI batch job ID`),
 			},
 		},
 	})

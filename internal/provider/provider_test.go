@@ -83,8 +83,7 @@ data "dli_batch_jobs" "all" {
   queue = "default"
 }
 `
-	valid := resource.TestStep{Config: tg.ProviderConfig() + dataSource}
-	steps := []resource.TestStep{valid}
+	var steps []resource.TestStep
 	invalid := []struct {
 		provider string
 		want     string
@@ -127,7 +126,7 @@ data "dli_batch_jobs" "all" {
   project_id = "p1"
   auth_token = "tok"
   endpoint   = "dli.cn-north-4.myhuaweicloud.com"
-}`, `absolute http\(s\) URL`},
+}`, `absolute http(s) URL`},
 		{`provider "dli" {
   project_id = "p1"
   auth_token = "tok"
@@ -144,15 +143,26 @@ data "dli_batch_jobs" "all" {
 		steps = append(steps, resource.TestStep{
 			Config:      tc.provider + dataSource,
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(tc.want),
+			ExpectError: expectText(tc.want),
 		})
 	}
+	// Last, so that the post-test destroy runs with a valid provider.
+	steps = append(steps, resource.TestStep{Config: tg.ProviderConfig() + dataSource})
 	// The invalid blocks point at a closed port: had one reached the network, its error would
 	// be a connection failure instead of the expected message.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps:                    steps,
 	})
+}
+
+// expectText matches an error message however Terraform wraps its lines.
+func expectText(text string) *regexp.Regexp {
+	words := strings.Fields(text)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
 
 // withoutEnv blanks the HW_* variables for one (serial) test so a developer's shell cannot leak in.
@@ -162,4 +172,10 @@ func withoutEnv(t *testing.T) {
 			t.Setenv(name, "")
 		}
 	}
+}
+
+// wrapped compiles a pattern whose spaces match any run of whitespace, as Terraform wraps long
+// error lines.
+func wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
