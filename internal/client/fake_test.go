@@ -65,7 +65,7 @@ type fakeDLI struct {
 
 func newFakeDLI(t *testing.T) *fakeDLI {
 	t.Helper()
-	f := &fakeDLI{t: t, clockMS: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()}
+	f := &fakeDLI{t: t, clockMS: time.Now().Add(-time.Minute).UnixMilli()}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
