@@ -136,6 +136,7 @@ func (s *Server) handleCreate(body []byte, id identity) response {
 	if j.AutoRecovery && j.Outcome == StateDead && j.MaxRetry > 0 {
 		j.Retries = 1
 	}
+	j.render()
 	s.mu.Lock()
 	s.seq++
 	j.Seq = s.seq
@@ -285,6 +286,7 @@ func (s *Server) handleCancel(batchID string) response {
 	changed := false
 	if !j.cancelled() {
 		j.CancelAt, j.DeadAt = now, now.Add(s.opts.CancelDelay)
+		j.render()
 		changed = true
 	}
 	s.mu.Unlock()
@@ -343,8 +345,9 @@ func (s *Server) handleList(r *http.Request) response {
 
 	now := s.clock.Now()
 	type match struct {
-		j *job
-		v view
+		j  *job
+		v  view
+		ct int64
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -362,11 +365,11 @@ func (s *Server) handleList(r *http.Request) response {
 		if state != "" && v.state != state {
 			continue
 		}
-		ms = append(ms, match{j, v})
+		ms = append(ms, match{j, v, ct})
 	}
 	sort.Slice(ms, func(a, b int) bool {
 		x, y := ms[a], ms[b]
-		xc, yc := x.j.CreatedAt.UnixMilli(), y.j.CreatedAt.UnixMilli()
+		xc, yc := x.ct, y.ct
 		switch order {
 		case "CREATE_TIME_ASC":
 			if xc != yc {

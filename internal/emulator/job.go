@@ -51,7 +51,16 @@ type job struct {
 	Retries      int             `json:"retries"`
 	CancelAt     time.Time       `json:"cancel_at"`
 	DeadAt       time.Time       `json:"dead_at"`
+
+	// events is the rendered driver log of the whole (fixed) timeline,
+	// computed by render after creation, cancel or load; it is replaced,
+	// never modified in place, so copies of a job may share it.
+	events []logLine
 }
+
+// render (re)computes the job's driver log; call it whenever the timeline
+// changes, before the job is shared.
+func (j *job) render() { j.events = j.buildEvents() }
 
 func (j *job) cancelled() bool { return !j.CancelAt.IsZero() }
 
@@ -63,9 +72,10 @@ type phase struct {
 }
 
 // phases returns the natural timeline: starting, then for each attempt
-// running (and recovering between attempts), then the final state.
-func (j *job) phases() []phase {
-	ph := make([]phase, 0, 3+2*j.Retries)
+// running (and recovering between attempts), then the final state. It
+// appends to buf (pass a small array's slice to avoid allocating).
+func (j *job) phases(buf []phase) []phase {
+	ph := buf[:0]
 	t := j.CreatedAt
 	ph = append(ph, phase{StateStarting, t, 0})
 	t = t.Add(j.StartDelay)
@@ -105,7 +115,8 @@ type view struct {
 // at computes the job's view at now. After a cancel at T the natural
 // timeline is frozen at T; the job becomes dead at DeadAt.
 func (j *job) at(now time.Time) view {
-	ph := j.phases()
+	var buf [5]phase
+	ph := j.phases(buf[:0])
 	cutoff := now
 	if j.cancelled() && now.After(j.CancelAt) {
 		cutoff = j.CancelAt
@@ -146,13 +157,29 @@ func sparkTime(t time.Time) string { return t.UTC().Format("06/01/02 15:04:05") 
 // logLines returns the job's driver log as of now. attempt < 0 means all
 // attempts.
 func (j *job) logLines(now time.Time, attempt int) []string {
-	var lines []logLine
+	events := j.events
+	if events == nil {
+		events = j.buildEvents()
+	}
+	out := make([]string, 0, len(events))
+	for _, l := range events {
+		if l.at.After(now) || (attempt >= 0 && l.attempt != attempt) {
+			continue
+		}
+		out = append(out, l.text)
+	}
+	return out
+}
+
+// buildEvents renders every line of the job's timeline, with its time.
+func (j *job) buildEvents() []logLine {
+	lines := make([]logLine, 0, 24)
 	add := func(t time.Time, a int, level, logger, format string, args ...any) {
-		lines = append(lines, logLine{t, a, fmt.Sprintf("%s %s %s: %s", sparkTime(t), level, logger, fmt.Sprintf(format, args...))})
+		lines = append(lines, logLine{t, a, sparkTime(t) + " " + level + " " + logger + ": " + fmt.Sprintf(format, args...)})
 	}
 	raw := func(t time.Time, a int, text string) { lines = append(lines, logLine{t, a, text}) }
 
-	ph := j.phases()
+	ph := j.phases(nil)
 	firstRun := ph[1].from
 	appID := j.appID(firstRun)
 	mainClass := j.ClassName
@@ -207,14 +234,7 @@ func (j *job) logLines(now time.Time, attempt int) []string {
 		}
 		add(j.DeadAt, v.attempt, "INFO", "DLIBatchSubmitter", "Batch job %s was killed by user request", j.ID)
 	}
-	out := make([]string, 0, len(lines))
-	for _, l := range lines {
-		if l.at.After(now) || (attempt >= 0 && l.attempt != attempt) {
-			continue
-		}
-		out = append(out, l.text)
-	}
-	return out
+	return lines
 }
 
 // failureLines appends a believable Spark failure with an exception.

@@ -39,9 +39,11 @@ func loadState(path string) ([]*job, error) {
 		return nil, fmt.Errorf("emulator: state file %s has version %d, want %d", path, sf.Version, stateVersion)
 	}
 	for _, j := range sf.Jobs {
-		if j == nil || !batchIDRE.MatchString(j.ID) {
+		if j == nil || !batchIDRE.MatchString(j.ID) || j.Retries < 0 || j.Retries > 1 ||
+			(j.Outcome != StateSuccess && j.Outcome != StateDead) {
 			return nil, fmt.Errorf("emulator: state file %s holds an invalid job", path)
 		}
+		j.render()
 	}
 	return sf.Jobs, nil
 }
