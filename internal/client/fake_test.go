@@ -34,6 +34,9 @@ type fakeJob struct {
 	States []JobState
 	// AppID is encoded as is (string, array, nil).
 	AppID interface{}
+	// AfterCancel, when set, replaces States on a successful DELETE (the
+	// default is an immediate dead).
+	AfterCancel []JobState
 }
 
 type fakeRequest struct {
@@ -42,6 +45,7 @@ type fakeRequest struct {
 	Query  string
 	Header http.Header
 	Body   string
+	Time   time.Time
 }
 
 type fakeDLI struct {
@@ -181,7 +185,7 @@ func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	n := len(f.reqs)
-	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body)})
+	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body), Time: time.Now()})
 	hook := f.hook
 	f.mu.Unlock()
 
@@ -242,8 +246,12 @@ func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, 400, map[string]string{"error_code": "DLI.0007", "error_msg": "The job has finished and cannot be cancelled"})
 				return
 			}
-			j.State = StateDead
-			j.States = nil
+			if len(j.AfterCancel) > 0 {
+				j.States = j.AfterCancel
+			} else {
+				j.State = StateDead
+				j.States = nil
+			}
 			writeJSON(w, 200, map[string]string{"msg": "deleted"})
 		default:
 			writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "no route"})
