@@ -63,6 +63,7 @@ data "dli_batch_jobs" "dead" {
   state = "dead"
 }
 data "dli_batch_jobs" "window" {
+  queue          = "default"
   created_after  = %q
   created_before = "2999-01-01T00:00:00Z"
 }
@@ -80,7 +81,7 @@ data "dli_batch_jobs" "future" {
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("adhoc")),
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("queue"), knownvalue.StringExact("default")),
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.dead", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.window", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(135)),
+				statecheck.ExpectKnownValue("data.dli_batch_jobs.window", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(5)),
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.future", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(0)),
 			},
 			Check: func(s *terraform.State) error {
