@@ -197,8 +197,8 @@ func (tg *Target) CountRequests(method, suffix string) int {
 func JobName(t *testing.T) string {
 	name := strings.NewReplacer("/", "-", "_", "-").Replace(t.Name())
 	suffix := fmt.Sprintf("-%d", time.Now().UnixNano()%1_000_000)
-	if max := 128 - len(NamePrefix) - len(suffix); len(name) > max {
-		name = name[:max]
+	if limit := 128 - len(NamePrefix) - len(suffix); len(name) > limit {
+		name = name[:limit]
 	}
 	return NamePrefix + strings.ToLower(name) + suffix
 }

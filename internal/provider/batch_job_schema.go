@@ -97,7 +97,7 @@ const importedKey = "imported"
 func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	resp.RequiresReplace = !(len(imported) > 0 && req.StateValue.IsNull())
+	resp.RequiresReplace = len(imported) == 0 || !req.StateValue.IsNull()
 }
 
 func stringListValidators() []validator.List {

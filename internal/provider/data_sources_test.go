@@ -46,7 +46,6 @@ func TestAccBatchJobsDataSource_filtersAndPages(t *testing.T) {
 	submitJobs(t, tg, 3, "default", "adhoc", longRunning)
 	failed := submitJobs(t, tg, 2, "default", "broken", map[string]string{"emulator.outcome": "dead", "emulator.run_duration": "1ms"})
 	for _, id := range failed {
-		id := id
 		waitForEmulatorState(t, tg, &id, "dead")()
 	}
 
