@@ -11,10 +11,10 @@ import (
 	"time"
 )
 
-// statuses sends n list requests and returns the status codes.
-func statuses(h *harness, n int) []int {
+// statuses sends 200 list requests and returns the status codes.
+func statuses(h *harness) []int {
 	var out []int
-	for i := 0; i < n; i++ {
+	for i := 0; i < 200; i++ {
 		out = append(out, h.do("GET", pp(""), "").Code)
 	}
 	return out
@@ -22,9 +22,9 @@ func statuses(h *harness, n int) []int {
 
 func TestFaultsDeterministic(t *testing.T) {
 	opts := Options{Fault429: 0.25, Fault5xx: 0.25, Seed: 42}
-	a := statuses(newHarness(t, opts), 200)
+	a := statuses(newHarness(t, opts))
 	hb := newHarness(t, opts)
-	b := statuses(hb, 200)
+	b := statuses(hb)
 	if !slices.Equal(a, b) {
 		t.Fatal("same seed, different fault sequences")
 	}
@@ -38,12 +38,12 @@ func TestFaultsDeterministic(t *testing.T) {
 		}
 	}
 	opts.Seed = 43
-	if c := statuses(newHarness(t, opts), 200); slices.Equal(a, c) {
+	if c := statuses(newHarness(t, opts)); slices.Equal(a, c) {
 		t.Fatal("different seeds, same fault sequence")
 	}
 	// Reset re-seeds: the sequence starts over.
 	hb.s.Reset()
-	if c := statuses(hb, 200); !slices.Equal(a, c) {
+	if c := statuses(hb); !slices.Equal(a, c) {
 		t.Fatal("sequence after Reset differs")
 	}
 }
@@ -66,7 +66,7 @@ func TestFaultBodies(t *testing.T) {
 			h := newHarness(t, Options{Fault5xx: c.f5, Fault429: c.f4})
 			rec := h.do("POST", pp(""), `{"file":"a.jar","queue":"default"}`)
 			body := expectError(t, rec, c.status, c.code)
-			if !strings.Contains(body["error_msg"].(string), c.msg) {
+			if !strings.Contains(str(body["error_msg"]), c.msg) {
 				t.Fatalf("msg %v", body["error_msg"])
 			}
 			if got := rec.Header().Get("Retry-After"); got != c.retryAfter {

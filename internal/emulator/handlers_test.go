@@ -56,7 +56,7 @@ func TestCreateResponseShape(t *testing.T) {
 	if log, ok := m["log"].([]any); !ok || len(log) != 0 {
 		t.Errorf("log = %#v, want []", m["log"])
 	}
-	if !batchIDRE.MatchString(m["id"].(string)) {
+	if !batchIDRE.MatchString(str(m["id"])) {
 		t.Errorf("id %v is not a UUID", m["id"])
 	}
 }
@@ -144,7 +144,7 @@ func TestCreateValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rec := h.do("POST", pp(""), c.body)
 			body := expectError(t, rec, c.status, c.code)
-			if msg := body["error_msg"].(string); !strings.Contains(msg, c.msg) {
+			if msg := str(body["error_msg"]); !strings.Contains(msg, c.msg) {
 				t.Fatalf("error_msg %q does not mention %q", msg, c.msg)
 			}
 			if _, ok := body["request_id"]; ok {
@@ -286,7 +286,7 @@ func TestBatchIDErrors(t *testing.T) {
 		for _, id := range ids {
 			t.Run(op.method+op.suffix+"/"+id.id, func(t *testing.T) {
 				body := expectError(t, h.do(op.method, pp("/"+id.id+op.suffix), ""), 400, id.code)
-				if !strings.Contains(body["error_msg"].(string), id.msg) {
+				if !strings.Contains(str(body["error_msg"]), id.msg) {
 					t.Fatalf("error_msg %v", body["error_msg"])
 				}
 			})
@@ -369,7 +369,7 @@ func TestCancel(t *testing.T) {
 		rec := h.do(st.method, pp("/"+st.id), "")
 		if st.code != "" {
 			body := expectError(t, rec, st.status, st.code)
-			if msg := body["error_msg"].(string); !strings.Contains(msg, "already finished") {
+			if msg := str(body["error_msg"]); !strings.Contains(msg, "already finished") {
 				t.Fatalf("step %d: msg %q", i, msg)
 			}
 		} else if rec.Code != st.status {
@@ -385,7 +385,7 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("b state %q", got)
 	}
 	body := expectError(t, h.do("DELETE", pp("/"+b.ID), ""), 400, CodeNotSupported)
-	if !strings.Contains(body["error_msg"].(string), "success") {
+	if !strings.Contains(str(body["error_msg"]), "success") {
 		t.Fatalf("msg %v", body["error_msg"])
 	}
 }

@@ -213,3 +213,9 @@ func signedHeader(method, target, host string, body []byte, date time.Time, name
 	}))
 	return hdr
 }
+
+// str returns v if it is a string, else "".
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
