@@ -136,10 +136,10 @@ func (s *Server) handleCreate(body []byte, id identity) response {
 	if j.AutoRecovery && j.Outcome == StateDead && j.MaxRetry > 0 {
 		j.Retries = 1
 	}
-	j.render()
 	s.mu.Lock()
 	s.seq++
 	j.Seq = s.seq
+	j.render() // after Seq: the log names the appId
 	s.jobs[j.ID] = j
 	s.mu.Unlock()
 	s.changed()

@@ -132,6 +132,11 @@ func TestAppIDStable(t *testing.T) {
 	if done := h.detail(j.ID).AppID; running == "" || done != running || !strings.HasPrefix(running, "application_") {
 		t.Fatalf("appId %q then %q", running, done)
 	}
+	// The driver log names the same application.
+	snap, _ := h.s.Job(j.ID)
+	if !strings.Contains(strings.Join(snap.Log, "\n"), "Submitted application "+running+" ") {
+		t.Fatalf("log does not name %s:\n%s", running, strings.Join(snap.Log, "\n"))
+	}
 }
 
 func TestDriverLogs(t *testing.T) {
