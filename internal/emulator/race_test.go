@@ -255,3 +255,24 @@ func TestStartAndShutdown(t *testing.T) {
 		t.Fatal("still serving after Close")
 	}
 }
+
+// Mutations are written shortly after they happen, without Close.
+func TestStateFileDebouncedWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	h := newHarness(t, Options{StateFile: path})
+	written := make(chan error, 16)
+	h.s.persist.notify = func(err error) { written <- err }
+	c := h.create(`{"file":"a.jar","queue":"default"}`)
+	select {
+	case err := <-written:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("state file not written after a create")
+	}
+	jobs, err := loadState(path)
+	if err != nil || len(jobs) != 1 || jobs[0].ID != c.ID {
+		t.Fatalf("state file: %v %v", jobs, err)
+	}
+}

@@ -78,6 +78,8 @@ type persister struct {
 	closed  bool
 	writeMu sync.Mutex // serialises writes
 	lastErr error
+	// notify, when set (tests), is called after each write attempt.
+	notify func(error)
 }
 
 func (p *persister) schedule() {
@@ -103,6 +105,9 @@ func (p *persister) flush() error {
 		err = writeAtomic(p.path, b)
 	}
 	p.lastErr = err
+	if p.notify != nil {
+		p.notify(err)
+	}
 	return err
 }
 
