@@ -58,7 +58,12 @@ run() {
     echo "terraform $name failed"
     exit 1
   fi
-  sed -e '/Warning: Provider development overrides/,/^$/d' -e '/^[│╷╵]/d' "$work/$name.log"
+  if [ "$name" = output ]; then
+    cat "$work/$name.log"
+  else
+    # progress lines only; the full plan is in $work/$name.log
+    grep -E 'Creating|Creation complete|Still creating|Destroying|Destruction complete|Apply complete|Destroy complete|Reading|Read complete' "$work/$name.log" || true
+  fi
 }
 
 echo "== terraform apply"

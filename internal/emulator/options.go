@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -85,6 +86,10 @@ type Options struct {
 
 	// MaxBodyBytes is the largest accepted request body. Default 1 MiB.
 	MaxBodyBytes int64
+
+	// AccessLog, when set, receives one line per answered API request:
+	// "METHOD PATH STATUS", plus the body of cancels and errors.
+	AccessLog io.Writer
 }
 
 var queueNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	mrand "math/rand"
 	"net"
@@ -38,6 +40,8 @@ type Server struct {
 
 	reqMu sync.Mutex
 	reqs  []*RequestRecord
+
+	logMu sync.Mutex // serializes AccessLog lines
 
 	rngMu                                sync.Mutex
 	rng                                  *mrand.Rand
@@ -151,6 +155,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, reqID string) 
 	}
 	send := func(resp response) (int, string) {
 		write(w, resp)
+		s.logAccess(r, resp.status, resp.body)
 		return resp.status, resp.errorCode
 	}
 	rt, ok := matchRoute(r.Method, r.URL.Path)
@@ -185,6 +190,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, reqID string) 
 			// in-process recorder), answer 502 instead.
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				_ = conn.Close()
+				s.logAccess(r, 0, []byte("(connection dropped after the work was done)"))
 				return 0, ""
 			}
 			fallthrough
@@ -193,6 +199,26 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, reqID string) 
 		}
 	}
 	return send(resp)
+}
+
+// logAccess writes one line per answered API request to Options.AccessLog:
+// method, path, status, and the body of cancels and of errors (short, and
+// free of secrets: the emulator never echoes credentials).
+func (s *Server) logAccess(r *http.Request, status int, body []byte) {
+	if s.opts.AccessLog == nil {
+		return
+	}
+	line := fmt.Sprintf("%s %s %d", r.Method, r.URL.Path, status)
+	if r.Method == http.MethodDelete || status/100 != 2 {
+		b := bytes.TrimSpace(body)
+		if len(b) > 300 {
+			b = append(b[:300:300], "..."...)
+		}
+		line += " " + string(b)
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintln(s.opts.AccessLog, line)
 }
 
 // route is a matched API route.

@@ -35,8 +35,9 @@ func main() {
 
 // config is the parsed command line.
 type config struct {
-	listen string
-	opts   emulator.Options
+	listen    string
+	opts      emulator.Options
+	accessLog bool
 }
 
 // envName is the environment variable of a flag.
@@ -91,6 +92,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		cfg                                     config
 		projectID, accessKey, secretKey, secTok string
 		token, queues, stateFile                string
+		accessLog                               bool
 		latency                                 time.Duration
 		jobStart                                = emulator.DefaultJobStart
 		jobRun                                  = emulator.DefaultJobRun
@@ -115,6 +117,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 	fs.Var(rateValue{&f429}, "fault-429", "`rate` (0..1) of API requests answered 429 APIG.0308 with Retry-After: 1")
 	fs.Var(rateValue{&fAfter}, "fault-after-commit", "`rate` (0..1) of successful POST/DELETE answered 502 or dropped after the work is done")
 	fs.Int64Var(&seed, "seed", 0, "seed of the fault random generator (same seed, same faults)")
+	fs.BoolVar(&accessLog, "access-log", true, "print one line per API request on stdout: method, path, status, and the body of cancels and errors")
 	fs.StringVar(&stateFile, "state-file", "", "`path` of a JSON file keeping the jobs across restarts (written atomically)")
 
 	// Environment first, then the command line overrides it.
@@ -173,6 +176,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		JobStart: zeroIsImmediate(jobStart), JobRun: zeroIsImmediate(jobRun), CancelDelay: zeroIsImmediate(cancelDelay),
 		Fault5xx: f5xx, Fault429: f429, FaultAfterCommit: fAfter, Seed: seed, StateFile: stateFile,
 	}
+	cfg.accessLog = accessLog
 	return cfg, nil
 }
 
@@ -189,6 +193,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err != nil {
 		return 2
+	}
+	if cfg.accessLog {
+		cfg.opts.AccessLog = stdout
 	}
 	srv, err := emulator.New(cfg.opts)
 	if err != nil {
@@ -213,7 +220,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "HW_SECURITY_TOKEN=%s\n", o.SecurityToken)
 	}
 	if len(o.Tokens) > 0 {
-		fmt.Fprintf(stdout, "HW_AUTH_TOKEN=%s\n", o.Tokens[0])
+		fmt.Fprintf(stdout, "# or, instead of the key pair: HW_AUTH_TOKEN=%s\n", o.Tokens[0])
 	}
 	fmt.Fprintf(stdout, "queues: %s\n", strings.Join(o.Queues, ","))
 	flush(stdout)
