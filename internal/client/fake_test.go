@@ -2,7 +2,6 @@ package client
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -93,10 +92,11 @@ func (f *fakeDLI) calls() []string {
 	return out
 }
 
-func (f *fakeDLI) count(method, suffix string) int {
+// count counts requests of method on the collection path (".../batches").
+func (f *fakeDLI) count(method string) int {
 	n := 0
 	for _, c := range f.calls() {
-		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, suffix) {
+		if c == method+" batches" {
 			n++
 		}
 	}
@@ -380,8 +380,4 @@ func mustJSON(t *testing.T, v interface{}) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func equalStrings(a, b []string) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b) && len(a) == len(b)
 }

@@ -495,13 +495,13 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			if got := f.count(http.MethodPost, "batches"); got != tt.wantPosts {
+			if got := f.count(http.MethodPost); got != tt.wantPosts {
 				t.Errorf("%d POSTs, want %d (%v)", got, tt.wantPosts, f.calls())
 			}
 			if got := f.jobCount(); got != tt.wantJobs {
 				t.Errorf("%d jobs, want %d", got, tt.wantJobs)
 			}
-			if got := f.count(http.MethodGet, "batches"); got != tt.wantLists {
+			if got := f.count(http.MethodGet); got != tt.wantLists {
 				t.Errorf("%d list calls, want %d (%v)", got, tt.wantLists, f.calls())
 			}
 			// All submissions of one call carry the same marker.
@@ -564,7 +564,7 @@ func TestCreateTimeoutReconciled(t *testing.T) {
 	if err != nil {
 		t.Fatalf("error %v", err)
 	}
-	if job == nil || f.jobCount() != 1 || f.count(http.MethodPost, "batches") != 1 {
+	if job == nil || f.jobCount() != 1 || f.count(http.MethodPost) != 1 {
 		t.Fatalf("job %+v, %d jobs, calls %v", job, f.jobCount(), f.calls())
 	}
 }
@@ -589,7 +589,7 @@ func TestCreateLookupFailure(t *testing.T) {
 	if !errors.As(err, &e) || e.StatusCode != 502 {
 		t.Fatalf("the create error is not reachable: %v", err)
 	}
-	if f.count(http.MethodPost, "batches") != 1 {
+	if f.count(http.MethodPost) != 1 {
 		t.Fatalf("calls %v", f.calls())
 	}
 }

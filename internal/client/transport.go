@@ -69,10 +69,14 @@ func (st *callState) record(resp *http.Response, err error) {
 // error, so that the final response (or transport error) reaches the caller
 // through PassthroughErrorHandler and can be decoded.
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if !st.retryable(resp, err) || ctx.Err() != nil {
+	// The transport error (if any) is deliberately not returned: retryablehttp
+	// hands it to PassthroughErrorHandler together with the last response.
+	select {
+	case <-ctx.Done():
 		return false, nil
+	default:
 	}
-	if st.retries >= st.c.maxRetries {
+	if st.retries >= st.c.maxRetries || !st.retryable(resp, err) {
 		return false, nil
 	}
 	wait := st.c.retryWait(st.retries, resp)
@@ -156,13 +160,13 @@ func (c *Client) retryWait(n int, resp *http.Response) time.Duration {
 }
 
 // expBackoff returns min*2^n capped at max, without overflow.
-func expBackoff(min, max time.Duration, n int) time.Duration {
-	d := min
-	for i := 0; i < n && d < max; i++ {
+func expBackoff(lo, hi time.Duration, n int) time.Duration {
+	d := lo
+	for i := 0; i < n && d < hi; i++ {
 		d *= 2
 	}
-	if d > max || d <= 0 {
-		d = max
+	if d > hi || d <= 0 {
+		d = hi
 	}
 	return d
 }

@@ -36,8 +36,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // WaitForBatchJob polls GET .../batches/{id}/state until the job is in one
 // of targets (default: success or dead) and returns that state.
 //
-// The first poll is immediate, then the interval starts at PollInterval and
-// doubles up to PollIntervalMax. If the job reaches a terminal state that is
+// The first poll comes after PollInterval (sub-second by default); the
+// interval then doubles up to PollIntervalMax. If the job reaches a terminal state that is
 // not a target, a *JobFailedError with its last log lines is returned. Up to
 // 3 consecutive transient errors (429, 5xx, network) are tolerated. When ctx
 // ends, the error names the last state seen and wraps ctx.Err().
@@ -45,7 +45,7 @@ func (c *Client) WaitForBatchJob(ctx context.Context, id string, targets ...JobS
 	if err := checkBatchID("wait for batch job", id); err != nil {
 		return "", err
 	}
-	return c.waitFor(ctx, id, normalizeTargets(targets), 0, "")
+	return c.waitFor(ctx, id, normalizeTargets(targets), "")
 }
 
 func normalizeTargets(targets []JobState) []JobState {
@@ -70,12 +70,10 @@ func containsState(states []JobState, s JobState) bool {
 	return false
 }
 
-func (c *Client) waitFor(ctx context.Context, id string, targets []JobState, firstDelay time.Duration, last JobState) (JobState, error) {
-	delay := firstDelay
-	next := c.pollInterval
-	if firstDelay > 0 {
-		next = c.growPoll(firstDelay)
-	}
+// waitFor polls the state, first after PollInterval, then with a doubling
+// interval capped at PollIntervalMax. last is the state known on entry.
+func (c *Client) waitFor(ctx context.Context, id string, targets []JobState, last JobState) (JobState, error) {
+	delay, next := c.pollInterval, c.growPoll(c.pollInterval)
 	transient := 0
 	for {
 		if err := sleepCtx(ctx, delay); err != nil {
@@ -227,7 +225,7 @@ func (c *Client) CancelAndWait(ctx context.Context, id string, known JobState) (
 		}
 	}
 
-	final, err := c.waitFor(ctx, id, []JobState{StateSuccess, StateDead}, c.pollInterval, state)
+	final, err := c.waitFor(ctx, id, []JobState{StateSuccess, StateDead}, state)
 	if err != nil && IsNotFound(err) {
 		return "", nil
 	}
