@@ -158,25 +158,10 @@ func TestModule_terraformTest(t *testing.T) {
 		t.Skipf("terraform test needs Terraform >= 1.6; %s is %s", tf, strings.SplitN(string(out), "\n", 2)[0])
 	}
 
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-dli"), "../..")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, b)
-	}
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	cliConfig := filepath.Join(bin, "terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"dli-tf/dli\" = %q\n  }\n  direct {}\n}\n", bin)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	module, _ := filepath.Abs(filepath.Join(examplesDir, "modules", "spark_job"))
-	cmd := exec.Command(tf, "test", "-no-color")
-	cmd.Dir = module
-	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"HW_DLI_ENDPOINT="+tg.URL, "HW_PROJECT_ID="+tg.ProjectID,
-		"HW_ACCESS_KEY="+tg.AccessKey, "HW_SECRET_KEY="+tg.SecretKey,
-	)
+	ws := acctest.NewWorkspace(t, tg, tf, nil)
+	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "modules", "spark_job"))
+	cmd := ws.Command(nil, "test", "-no-color")
 	b, err := cmd.CombinedOutput()
 	t.Logf("terraform test:\n%s", b)
 	if err != nil {
