@@ -32,7 +32,8 @@ func ProviderBinaryDir(t *testing.T) string {
 	buildOnce.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		buildDir, buildErr = os.MkdirTemp("", "dli-provider-bin-")
+		// Shared by every test of the process, so not t.TempDir (removed when the first test ends).
+		buildDir, buildErr = os.MkdirTemp("", "dli-provider-bin-") //nolint:usetesting
 		if buildErr != nil {
 			return
 		}
