@@ -40,17 +40,19 @@ const (
 //     sent (connection refused, DNS) are retried by the transport: the
 //     request provably was not processed.
 //   - 4xx answers are returned as *APIError.
-//   - When the outcome is ambiguous (500/502/503/504, connection dropped
-//     after sending, timeout, unreadable 2xx body), the jobs of the queue are
-//     listed newest first, starting a little before the submission, and a
-//     job whose req_body carries the marker is adopted and returned.
+//   - When the outcome is ambiguous (500/502/503/504 or another 5xx, the
+//     connection dropped after sending, a timeout, an unreadable 2xx body),
+//     nothing is resent by the transport. Instead the queue's jobs are listed
+//     newest first, starting a little before the submission, and a job whose
+//     req_body carries the marker is adopted and returned. The lookup is done
+//     twice, a short backoff apart, before a job is considered absent.
 //   - Only if no such job exists is the request submitted again (same marker,
-//     at most MaxRetries times), and only after a gateway-type failure
-//     (502/503/504 or a dropped connection). After a 500 the service answered
-//     and reported an internal error: the error is returned, not resubmitted.
+//     at most MaxRetries times, after a backoff), and only after a 500, 502,
+//     503, 504 or a dropped connection or timeout: never after a 2xx, and
+//     never once the context has ended.
 //
 // If the context ends during an ambiguous submission, the lookup still runs
-// (bounded to 30s) so that a created job is not lost.
+// on a detached context (bounded to 30s) so that a created job is not lost.
 func (c *Client) CreateBatchJob(ctx context.Context, req *CreateBatchJobRequest) (*BatchJob, error) {
 	const op = "create batch job"
 	if req == nil {
@@ -89,7 +91,10 @@ func (c *Client) CreateBatchJob(ctx context.Context, req *CreateBatchJobRequest)
 			return nil, c.apiError(call, res)
 		default:
 			outcome = c.apiError(call, res)
-			resubmittable = res.status == http.StatusBadGateway || res.status == http.StatusServiceUnavailable || res.status == http.StatusGatewayTimeout
+			switch res.status {
+			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+				resubmittable = true
+			}
 		}
 
 		tflog.Warn(ctx, "DLI create batch job: outcome unknown, looking for the submitted job", map[string]interface{}{

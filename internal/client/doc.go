@@ -41,8 +41,8 @@
 // outside DLI's own spark.dli.* namespace. The caller's conf map is never
 // modified. After an ambiguous failure the client lists the queue's jobs
 // newest first and adopts the job whose req_body carries the marker; only if
-// there is none does it submit again (at most MaxRetries times, and never
-// after a plain HTTP 500). When jobs are read back (BatchJob.Request.Conf),
+// there is none does it submit again (with the same marker, at most
+// MaxRetries times). When jobs are read back (BatchJob.Request.Conf),
 // the marker is removed and exposed separately as BatchJob.SubmissionID, so
 // it never shows up as a configuration difference.
 //

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -337,15 +338,44 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 		wantLists  int // -1 = at least one
 		wantAdopt  bool
 		listNoBody bool
+		wantOrder  []string // optional: the exact request sequence
 	}{
 		{
 			name:      "plain success",
 			wantPosts: 1, wantJobs: 1, wantLists: 0,
 		},
 		{
-			name: "500 without commit is not resubmitted",
+			name: "500 is not resubmitted blindly: reconciled first, then submitted again",
+			onPost: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, post int) bool {
+				if post == 0 {
+					writeJSON(w, 500, map[string]string{"error_code": "DLI.0999", "error_msg": "internal"})
+					return true
+				}
+				return false
+			},
+			wantPosts: 2, wantJobs: 1, wantLists: reconcileLookups,
+			wantOrder: []string{"POST batches", "GET batches", "GET batches", "POST batches"},
+		},
+		{
+			name: "500 every time: bounded resubmissions",
 			onPost: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, post int) bool {
 				writeJSON(w, 500, map[string]string{"error_code": "DLI.0999", "error_msg": "internal"})
+				return true
+			},
+			wantErr: "not resubmitted", wantPosts: 4, wantJobs: 0, wantLists: 4 * reconcileLookups,
+		},
+		{
+			name: "501 is reconciled but not resubmitted",
+			onPost: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, post int) bool {
+				writeJSON(w, 501, map[string]string{"error_code": "X", "error_msg": "not implemented"})
+				return true
+			},
+			wantErr: "not resubmitted", wantPosts: 1, wantJobs: 0, wantLists: reconcileLookups,
+		},
+		{
+			name: "2xx without a job id: reconciled, not resubmitted",
+			onPost: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, post int) bool {
+				writeJSON(w, 200, map[string]string{"msg": "ok"})
 				return true
 			},
 			wantErr: "not resubmitted", wantPosts: 1, wantJobs: 0, wantLists: reconcileLookups,
@@ -503,6 +533,9 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 			}
 			if got := f.count(http.MethodGet); got != tt.wantLists {
 				t.Errorf("%d list calls, want %d (%v)", got, tt.wantLists, f.calls())
+			}
+			if tt.wantOrder != nil && !reflect.DeepEqual(f.calls(), tt.wantOrder) {
+				t.Errorf("calls %v, want %v", f.calls(), tt.wantOrder)
 			}
 			// All submissions of one call carry the same marker.
 			var marker string

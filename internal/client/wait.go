@@ -169,6 +169,23 @@ func (c *Client) lastLogLines(ctx context.Context, id string) []string {
 	return lines
 }
 
+// tolerateTransient runs fn again (with the waiter's backoff) after up to
+// maxConsecutiveTransient transient errors, like the waiter's polling does.
+func (c *Client) tolerateTransient(ctx context.Context, fn func() error) error {
+	delay := c.pollInterval
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if err == nil || attempt >= maxConsecutiveTransient || ctx.Err() != nil || !isTransient(err) {
+			return err
+		}
+		tflog.Debug(ctx, "DLI: transient error, trying again", map[string]interface{}{"error": err.Error()})
+		if serr := sleepCtx(ctx, delay); serr != nil {
+			return err
+		}
+		delay = c.growPoll(delay)
+	}
+}
+
 // CancelAndWait cancels a job the way destroy needs it and waits until it is
 // terminal. known is the state the caller last saw ("" = unknown).
 //
@@ -179,6 +196,8 @@ func (c *Client) lastLogLines(ctx context.Context, id string) []string {
 //   - not found at any step: done, ("", nil).
 //   - DELETE says the job already finished: done; the state is read once to
 //     report it.
+//   - the state read and the DELETE tolerate up to 3 consecutive transient
+//     errors, as the polling does.
 //   - after DELETE: poll the state (first poll after PollInterval, no fixed
 //     delays) until success or dead, with WaitForBatchJob's tolerance and
 //     context bound.
@@ -190,8 +209,17 @@ func (c *Client) CancelAndWait(ctx context.Context, id string, known JobState) (
 	if state.IsTerminal() {
 		return state, nil
 	}
+	readState := func() (JobState, error) {
+		var s JobState
+		err := c.tolerateTransient(ctx, func() error {
+			var err error
+			s, err = c.GetBatchJobState(ctx, id)
+			return err
+		})
+		return s, err
+	}
 	if !state.IsActive() {
-		s, err := c.GetBatchJobState(ctx, id)
+		s, err := readState()
 		if err != nil {
 			if IsNotFound(err) {
 				return "", nil
@@ -204,12 +232,12 @@ func (c *Client) CancelAndWait(ctx context.Context, id string, known JobState) (
 		}
 	}
 
-	if err := c.CancelBatchJob(ctx, id); err != nil {
+	if err := c.tolerateTransient(ctx, func() error { return c.CancelBatchJob(ctx, id) }); err != nil {
 		switch {
 		case IsNotFound(err):
 			return "", nil
 		case IsAlreadyFinished(err):
-			s, serr := c.GetBatchJobState(ctx, id)
+			s, serr := readState()
 			if serr != nil {
 				if IsNotFound(serr) {
 					return "", nil

@@ -395,6 +395,29 @@ func TestCancelAndWait(t *testing.T) {
 			wantCalls: []string{"GET state"},
 		},
 		{
+			name: "transient errors on the state read and the DELETE are tolerated",
+			job:  fakeJob{State: StateRunning}, want: StateDead,
+			// MaxRetries is 3: each run of 4 failures is one transient error.
+			hook: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, n int) bool {
+				if n < 4 || (n >= 5 && n < 9) {
+					writeJSON(w, 502+(n/5), map[string]string{"error_code": "DLI.0999", "error_msg": "busy"})
+					return true
+				}
+				return false
+			},
+			wantCalls: []string{"GET state", "GET state", "GET state", "GET state", "GET state", "DELETE", "DELETE", "DELETE", "DELETE", "DELETE", "GET state"},
+		},
+		{
+			name: "a fourth consecutive transient error fails the state read",
+			job:  fakeJob{State: StateRunning}, wantErr: "HTTP 429",
+			hook: func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, n int) bool {
+				writeJSON(w, 429, map[string]string{"error_code": "APIG.0308", "error_msg": "throttled"})
+				return true
+			},
+			wantCalls: []string{"GET state", "GET state", "GET state", "GET state", "GET state", "GET state", "GET state", "GET state",
+				"GET state", "GET state", "GET state", "GET state", "GET state", "GET state", "GET state", "GET state"},
+		},
+		{
 			name: "DELETE fails permanently",
 			job:  fakeJob{State: StateRunning}, known: StateRunning, want: StateRunning, wantErr: "DLI.0003",
 			hook:      statusHook([]int{403}, nil, `{"error_code":"DLI.0003","error_msg":"no permission"}`),
