@@ -352,7 +352,10 @@ func TestAccBatchJob_triggersRerun(t *testing.T) {
 }
 
 func TestAccBatchJob_rerunOnFailure(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
+	clock := &acctest.PausableClock{}
+	opts := acctest.FastJobs()
+	opts.Clock = clock
+	tg := acctest.NewTarget(t, opts)
 	tg.RequireEmulator(t, "scripts the job to fail")
 	name := acctest.JobName(t)
 	failing := `  conf = { "emulator.outcome" = "dead", "emulator.run_duration" = "50ms" }`
@@ -374,14 +377,50 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 				},
 			},
 			{
-				// Dead, with rerun_on_failure: replaced.
-				Config: jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
+				// Dead, with rerun_on_failure: replaced. The clock is paused so that the new
+				// job, scripted to fail as well, is still starting when the step checks its plan.
+				PreConfig: clock.Pause,
+				Config:    jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
+				},
+			},
+			{
+				// Time runs again and the new job fails too; turning rerun_on_failure off keeps it.
+				PreConfig: func() {
+					clock.Resume()
+					waitForEmulatorStateAny(t, tg, "dead", 2)()
+				},
+				Config: jobConfig(tg, name, failing),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
 				}},
 			},
 		},
 	})
+}
+
+// waitForEmulatorStateAny polls until n jobs of the emulator are in state.
+func waitForEmulatorStateAny(t *testing.T, tg *acctest.Target, state string, n int) func() {
+	return func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			count := 0
+			for _, job := range tg.Emulator.Jobs() {
+				if job.State == state {
+					count++
+				}
+			}
+			if count >= n {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d jobs reached %s", n, state)
+	}
 }
 
 func TestAccBatchJob_disappearsWhileActive(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -34,7 +35,9 @@ func readExample(t *testing.T, rel string) string {
 // The resource example and every data source example, applied together against the emulator
 // and destroyed (which cancels the running job).
 func TestAccExamples_resourceAndDataSources(t *testing.T) {
-	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	opts := acctest.FastJobs()
+	opts.JobRun = time.Hour // still running at the post-apply plan, so its outputs hold still
+	tg := acctest.NewEmulator(t, opts)
 	config := tg.ProviderConfig() + readExample(t, "resources/dli_batch_job/resource.tf")
 	for _, ds := range []string{"dli_batch_job", "dli_batch_jobs", "dli_batch_job_log"} {
 		config += readExample(t, "data-sources/"+ds+"/data-source.tf")
