@@ -152,7 +152,12 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			"it `dead`. A finished job costs no request to destroy, and a job DLI no longer knows is simply forgotten. " +
 			"With `cancel_on_destroy = false` the job keeps running and is only removed from state.\n\n" +
 			"A job that finished stays in state as it is: refreshing never re-runs it. Set `rerun_on_failure` to have a " +
-			"`dead` job replaced on the next apply, or change `triggers` to run the job again on purpose.",
+			"`dead` job replaced on the next apply, or change `triggers` to run the job again on purpose.\n\n" +
+			"Submitting is not idempotent, so a submission is never re-sent blindly. Each one carries a unique marker, " +
+			"the Spark property `" + client.SubmissionMarkerConfKey + "` (a random UUID, which Spark ignores): when the " +
+			"outcome of a submission is unknown (a dropped connection, a gateway error), the provider looks for the job " +
+			"carrying its marker and adopts it, and submits again only if there is none. The marker is not part of `conf` " +
+			"in state and never shows as a difference; `conf` may not set it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: descID, PlanModifiers: keep},
 			"queue": schema.StringAttribute{
