@@ -107,7 +107,8 @@ func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "How many times a failed request is retried (connection errors, throttling, and 5xx " +
-					"answers to reads and cancels; a submission is never re-sent unless it provably did not reach DLI). " +
+					"answers to reads and cancels). A submission is re-sent only when it provably did not reach DLI, or when no " +
+					"job carrying its submission marker exists (see `dli_batch_job`). " +
 					"Defaults to 5. Environment: `" + envMaxRetries + "`.",
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
