@@ -423,7 +423,9 @@ func (c *Client) do(ctx context.Context, call apiCall, out interface{}) (*apiRes
 
 func (c *Client) apiError(call apiCall, res *apiResult) *APIError {
 	e := newAPIError(call.op, call.batchID, res.status, res.header, []byte(c.scrub(string(res.body))))
-	e.Message = c.scrub(e.Message)
+	// Decoding can undo JSON escapes that hid a secret from the scrub above, and the request ID
+	// may come from a header: scrub every field the error text shows.
+	e.Message, e.Code, e.RequestID = c.scrub(e.Message), c.scrub(e.Code), c.scrub(e.RequestID)
 	return e
 }
 
