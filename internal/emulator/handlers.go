@@ -260,7 +260,7 @@ func (s *Server) handleLog(batchID string, r *http.Request) response {
 		from = total
 	}
 	until := total
-	if size >= 0 && from+size < total {
+	if size >= 0 && size < total-from { // not from+size < total: it overflows for a huge size
 		until = from + size
 	}
 	return okJSON(logResponse{ID: j.ID, From: int(from), Total: int(total), Log: append([]string{}, lines[from:until]...)})
