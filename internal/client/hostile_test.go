@@ -225,8 +225,8 @@ func TestHostileServerHangs(t *testing.T) {
 			if !strings.Contains(err.Error(), op.name) {
 				t.Errorf("error %q does not name %q", err, op.name)
 			}
-			// The deadline, plus the bounded lookup of a create.
-			if took > deadline+c.reconcileTimeout+2*time.Second {
+			// The deadline, plus the bounded lookup of a create (and slack for a loaded machine).
+			if took > deadline+c.reconcileTimeout+5*time.Second {
 				t.Errorf("took %v", took)
 			}
 			if n := h.count(http.MethodPost, "/batches"); n > 1 {
@@ -253,7 +253,7 @@ func TestHostileServerHangs(t *testing.T) {
 		if err == nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not resubmitted") {
 			t.Fatalf("err = %v, want the deadline and no resubmission", err)
 		}
-		if took > 3*time.Second {
+		if took > 5*time.Second {
 			t.Errorf("took %v", took)
 		}
 		if n := h.count(http.MethodPost, "/batches"); n != 1 {
@@ -282,7 +282,7 @@ func TestHostileServerHangs(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "get batch job "+someID) {
 			t.Fatalf("err = %v", err)
 		}
-		if took > 3*time.Second {
+		if took > 5*time.Second {
 			t.Errorf("took %v", took)
 		}
 	})
@@ -481,9 +481,9 @@ func TestHostileServerGarbage(t *testing.T) {
 					_, _ = io.WriteString(w, g.body)
 				})
 				c := newTestClient(t, h.srv.URL)
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 				defer cancel()
-				_, err := within(t, 15*time.Second, func() error { return op.call(ctx, c) })
+				_, err := within(t, 60*time.Second, func() error { return op.call(ctx, c) })
 				if err == nil {
 					t.Fatalf("no error for a 200 with %s", g.name)
 				}
@@ -611,10 +611,10 @@ func TestHostileServerGarbage(t *testing.T) {
 					_, _ = io.WriteString(w, g.body)
 				})
 				c := newTestClient(t, h.srv.URL)
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 				defer cancel()
 				var job *BatchJob
-				_, err := within(t, 15*time.Second, func() error {
+				_, err := within(t, 60*time.Second, func() error {
 					var err error
 					job, err = c.CreateBatchJob(ctx, createReq())
 					return err
