@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-30s}"
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
-	packages=(internal/client internal/emulator)
+	packages=(internal/client internal/emulator internal/provider)
 fi
 
 failed=()
