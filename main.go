@@ -2,12 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
+	"github.com/dli-tf/terraform-provider-dli/internal/pluginserver"
 	"github.com/dli-tf/terraform-provider-dli/internal/provider"
 )
 
@@ -19,12 +17,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/dli-tf/dli",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	if err := pluginserver.Serve("registry.terraform.io/dli-tf/dli", provider.New(version), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }
