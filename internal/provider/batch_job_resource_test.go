@@ -48,15 +48,23 @@ func captureIDOf(address string, id *string) resource.TestCheckFunc {
 // waitForEmulatorState polls the emulator (no sleeping on a guess) until the job reaches state.
 func waitForEmulatorState(t *testing.T, tg *acctest.Target, id *string, state string) func() {
 	return func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if job, ok := tg.Emulator.Job(*id); ok && job.State == state {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Fatalf("job %s did not reach %s", *id, state)
+		eventually(t, fmt.Sprintf("job %s reaches %s", *id, state), func() bool {
+			job, ok := tg.Emulator.Job(*id)
+			return ok && job.State == state
+		})
 	}
+}
+
+// eventually polls cond (the emulator's own view, no guessed sleep) until it holds, for at most
+// 30 seconds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting until %s", what)
 }
 
 func TestAccBatchJob_basic(t *testing.T) {
@@ -406,20 +414,15 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 // waitForEmulatorStateAny polls until n jobs of the emulator are in state.
 func waitForEmulatorStateAny(t *testing.T, tg *acctest.Target, state string, n int) func() {
 	return func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
+		eventually(t, fmt.Sprintf("%d jobs reach %s", n, state), func() bool {
 			count := 0
 			for _, job := range tg.Emulator.Jobs() {
 				if job.State == state {
 					count++
 				}
 			}
-			if count >= n {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Fatalf("fewer than %d jobs reached %s", n, state)
+			return count >= n
+		})
 	}
 }
 
