@@ -35,27 +35,8 @@ type createResponse struct {
 	Duration    int64    `json:"duration"`
 }
 
-type detailResponse struct {
-	ID           string   `json:"id"`
-	State        string   `json:"state"`
-	AppID        string   `json:"appId"`
-	Log          []string `json:"log"`
-	ScType       string   `json:"sc_type"`
-	ClusterName  string   `json:"cluster_name"`
-	CreateTime   int64    `json:"create_time"`
-	Name         string   `json:"name"`
-	Owner        string   `json:"owner"`
-	ProxyUser    string   `json:"proxyUser"`
-	Kind         string   `json:"kind"`
-	Queue        string   `json:"queue"`
-	Image        string   `json:"image"`
-	ReqBody      string   `json:"req_body"`
-	UpdateTime   int64    `json:"update_time"`
-	Feature      string   `json:"feature"`
-	SparkVersion string   `json:"spark_version"`
-}
-
-type sessionJSON struct {
+// jobObject holds the fields the detail (§4) and the list sessions (§3.2) have in common.
+type jobObject struct {
 	ID          string   `json:"id"`
 	State       string   `json:"state"`
 	AppID       string   `json:"appId"`
@@ -71,7 +52,28 @@ type sessionJSON struct {
 	Image       string   `json:"image"`
 	ReqBody     string   `json:"req_body"`
 	UpdateTime  int64    `json:"update_time"`
-	Duration    int64    `json:"duration"`
+}
+
+// detailResponse adds feature and spark_version; the detail has no duration.
+type detailResponse struct {
+	jobObject
+	Feature      string `json:"feature"`
+	SparkVersion string `json:"spark_version"`
+}
+
+// sessionJSON adds the running time.
+type sessionJSON struct {
+	jobObject
+	Duration int64 `json:"duration"`
+}
+
+func newJobObject(j *job, v view, now time.Time) jobObject {
+	return jobObject{
+		ID: j.ID, State: v.state, AppID: v.appID, Log: lastN(j.logLines(now, -1), 10),
+		ScType: j.ScType, ClusterName: j.Queue, CreateTime: j.CreatedAt.UnixMilli(),
+		Name: j.Name, Owner: j.Owner, ProxyUser: "", Kind: jobKind, Queue: j.Queue, Image: j.Image,
+		ReqBody: j.ReqBody, UpdateTime: v.updated.UnixMilli(),
+	}
 }
 
 type listResponse struct {
@@ -178,12 +180,7 @@ func (s *Server) handleGet(batchID string) response {
 	}
 	now := s.clock.Now()
 	v := j.at(now)
-	return okJSON(detailResponse{
-		ID: j.ID, State: v.state, AppID: v.appID, Log: lastN(j.logLines(now, -1), 10),
-		ScType: j.ScType, ClusterName: j.Queue, CreateTime: j.CreatedAt.UnixMilli(),
-		Name: j.Name, Owner: j.Owner, ProxyUser: "", Kind: jobKind, Queue: j.Queue, Image: j.Image,
-		ReqBody: j.ReqBody, UpdateTime: v.updated.UnixMilli(), Feature: j.Feature, SparkVersion: j.SparkVersion,
-	})
+	return okJSON(detailResponse{jobObject: newJobObject(&j, v, now), Feature: j.Feature, SparkVersion: j.SparkVersion})
 }
 
 func (s *Server) handleState(batchID string) response {
@@ -398,12 +395,7 @@ func (s *Server) handleList(r *http.Request) response {
 		}
 		for _, m := range page {
 			j := m.j
-			resp.Sessions = append(resp.Sessions, sessionJSON{
-				ID: j.ID, State: m.v.state, AppID: m.v.appID, Log: lastN(j.logLines(now, -1), 10),
-				ScType: j.ScType, ClusterName: j.Queue, CreateTime: j.CreatedAt.UnixMilli(),
-				Name: j.Name, Owner: j.Owner, ProxyUser: "", Kind: jobKind, Queue: j.Queue, Image: j.Image,
-				ReqBody: j.ReqBody, UpdateTime: m.v.updated.UnixMilli(), Duration: durationMS(m.v.duration),
-			})
+			resp.Sessions = append(resp.Sessions, sessionJSON{jobObject: newJobObject(j, m.v, now), Duration: durationMS(m.v.duration)})
 		}
 	}
 	return okJSON(resp)
