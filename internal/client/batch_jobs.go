@@ -7,357 +7,111 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// JobState is the state of a batch job.
-type JobState string
+// The Spark batch job collection: /v2.0/{project_id}/batches... (dli_02_0124
+// create, dli_02_0125 list, dli_02_0129 cancel). Its answers are Livy-like
+// objects without the is_success envelope.
 
-// The five DLI batch job states (dli-batch-api.md §8).
-const (
-	StateStarting   JobState = "starting"
-	StateRunning    JobState = "running"
-	StateRecovering JobState = "recovering"
-	StateSuccess    JobState = "success"
-	StateDead       JobState = "dead"
+const batchAPIVersion = "v2.0"
+
+// ErrInvalidBatchID is returned (wrapped) when a batch job ID is not a UUID.
+// No request is sent in that case. It matches ErrInvalidID.
+var ErrInvalidBatchID = newIDKind("batch job")
+
+var batchIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidBatchID reports whether id has the UUID form DLI uses for batch jobs.
+func ValidBatchID(id string) bool { return batchIDPattern.MatchString(id) }
+
+// checkBatchID validates a batch job ID before any request is built.
+func checkBatchID(op, id string) error {
+	return checkID(op, ErrInvalidBatchID, id, ValidBatchID, "a UUID")
+}
+
+var (
+	// livyNotFound is Livy's answer for an unknown session.
+	livyNotFound = regexp.MustCompile(`(?i)^session\s+'?[^']*'?\s+not found\.?$`)
+	// livyStopped is Livy's answer to deleting a session that already ended.
+	livyStopped = regexp.MustCompile(`(?i)^session\s+'?[^']*'?\s+already stopped\.?$`)
+	// finishedPhrase is how a DLI.0001/DLI.0009 cancel answer says the job
+	// had ended: "is already finished (state: dead)" (the emulator), "has
+	// finished and can not be cancelled", "state is success". Nothing else
+	// counts: a validation error on cancel is an error.
+	finishedPhrase = regexp.MustCompile(`(?i)\b(?:(?:is|has|had)\s+(?:already\s+)?(?:finished|ended|stopped|completed|terminated)` +
+		`|already\s+(?:finished|ended|stopped|completed|terminated)` +
+		`|state\s*(?:is|:)\s*"?(?:success|dead|finished)\b)`)
 )
 
-// ParseJobState normalizes a state case-insensitively ("Success" -> success).
-// Unknown values are returned lower-cased.
-func ParseJobState(s string) JobState {
-	return JobState(strings.ToLower(strings.TrimSpace(s)))
+// classifyBatch marks "not found": a 400 or 404 with DLI.0002 / DLI.0023, or
+// Livy's 404 "Session '<id>' not found.". A 404 without such a body (an HTML
+// page of a proxy, the gateway's APIGW.0101 for a wrong path) says nothing
+// about the job.
+func classifyBatch(e *APIError) {
+	switch {
+	case codeIn(e, []string{"DLI.0002", "DLI.0023"}) && statusIn(e, []int{http.StatusBadRequest, http.StatusNotFound}):
+		e.mark(ErrNotFound)
+	case e.StatusCode == http.StatusNotFound && e.Code == "" && livyNotFound.MatchString(strings.TrimSpace(e.Message)):
+		e.mark(ErrNotFound)
+	}
 }
 
-// IsTerminal reports success and dead: a job in these states never changes
-// state again.
-func (s JobState) IsTerminal() bool { return s == StateSuccess || s == StateDead }
-
-// IsActive reports starting, running and recovering: the states in which a
-// job can be cancelled.
-func (s JobState) IsActive() bool {
-	return s == StateStarting || s == StateRunning || s == StateRecovering
+// classifyBatchCancel adds "already finished" for a cancel's answers: a 4xx
+// DLI.0007 (operation not supported, the documented answer for a finished
+// job), a 4xx DLI.0001/DLI.0009 phrased as finishedPhrase, or Livy's 404
+// "Session <id> already stopped.".
+func classifyBatchCancel(e *APIError) {
+	classifyBatch(e)
+	if e.StatusCode < 400 || e.StatusCode >= 500 {
+		return
+	}
+	switch {
+	case e.StatusCode == http.StatusNotFound && e.Code == "" && livyStopped.MatchString(strings.TrimSpace(e.Message)):
+		e.mark(ErrAlreadyFinished)
+	case codeIn(e, []string{"DLI.0007"}):
+		e.mark(ErrAlreadyFinished)
+	case codeIn(e, []string{"DLI.0001", "DLI.0009"}) && finishedPhrase.MatchString(e.Message):
+		e.mark(ErrAlreadyFinished)
+	}
 }
 
-func (s JobState) String() string { return string(s) }
-
-// JobResource is a package reference (resources[] or groups[].resources[]).
-type JobResource struct {
-	Name string `json:"name,omitempty"`
-	Type string `json:"type,omitempty"`
+// batchCall is a call on the batch collection.
+func batchCall(op, subject, method string, segments ...string) apiCall {
+	return apiCall{
+		op: op, subject: subject, method: method, version: batchAPIVersion,
+		segments: append([]string{"batches"}, segments...), redact: batchRedaction, classify: classifyBatch,
+		idempotent: method == http.MethodGet || method == http.MethodDelete,
+	}
 }
 
-// JobResourceGroup is a package group reference (groups[]).
-type JobResourceGroup struct {
-	Name      string        `json:"name,omitempty"`
-	Resources []JobResource `json:"resources,omitempty"`
-}
-
-// CreateBatchJobRequest is the body of POST /v2.0/{project_id}/batches.
-// It is sent with the current camelCase Livy keys (className, pyFiles,
-// driverMemory, driverCores, executorMemory, executorCores, numExecutors)
-// and the snake_case DLI keys (sc_type, obs_bucket, auto_recovery,
-// max_retry_times, spark_version, catalog_name, execution_agency_urn).
-type CreateBatchJobRequest struct {
-	File      string
-	ClassName string
-	Queue     string
-	Name      string
-
-	Args    []string
-	Jars    []string
-	PyFiles []string
-	Files   []string
-	Modules []string
-
-	Resources []JobResource
-	Groups    []JobResourceGroup
-	Conf      map[string]string
-
-	ScType         string
-	DriverMemory   string
-	ExecutorMemory string
-
-	DriverCores   *int
-	ExecutorCores *int
-	NumExecutors  *int
-	MaxRetryTimes *int
-	AutoRecovery  *bool
-
-	ObsBucket          string
-	Feature            string
-	SparkVersion       string
-	Image              string
-	CatalogName        string
-	ExecutionAgencyURN string
-}
-
-// createRequestWire is the wire form of CreateBatchJobRequest. className is
-// always sent (the API documents it as mandatory; "" for Python apps), like
-// the official SDK does.
-type createRequestWire struct {
-	File               string             `json:"file"`
-	ClassName          string             `json:"className"`
-	Queue              string             `json:"queue,omitempty"`
-	Name               string             `json:"name,omitempty"`
-	Args               []string           `json:"args,omitempty"`
-	Jars               []string           `json:"jars,omitempty"`
-	PyFiles            []string           `json:"pyFiles,omitempty"`
-	Files              []string           `json:"files,omitempty"`
-	Modules            []string           `json:"modules,omitempty"`
-	Resources          []JobResource      `json:"resources,omitempty"`
-	Groups             []JobResourceGroup `json:"groups,omitempty"`
-	Conf               map[string]string  `json:"conf,omitempty"`
-	ScType             string             `json:"sc_type,omitempty"`
-	DriverMemory       string             `json:"driverMemory,omitempty"`
-	DriverCores        *int               `json:"driverCores,omitempty"`
-	ExecutorMemory     string             `json:"executorMemory,omitempty"`
-	ExecutorCores      *int               `json:"executorCores,omitempty"`
-	NumExecutors       *int               `json:"numExecutors,omitempty"`
-	ObsBucket          string             `json:"obs_bucket,omitempty"`
-	AutoRecovery       *bool              `json:"auto_recovery,omitempty"`
-	MaxRetryTimes      *int               `json:"max_retry_times,omitempty"`
-	Feature            string             `json:"feature,omitempty"`
-	SparkVersion       string             `json:"spark_version,omitempty"`
-	Image              string             `json:"image,omitempty"`
-	CatalogName        string             `json:"catalog_name,omitempty"`
-	ExecutionAgencyURN string             `json:"execution_agency_urn,omitempty"`
-}
-
-// wireBody encodes the request with the submission marker added to a copy of
-// conf (the caller's map is not modified).
-func (r *CreateBatchJobRequest) wireBody(marker string) ([]byte, error) {
-	conf := make(map[string]string, len(r.Conf)+1)
-	for k, v := range r.Conf {
-		conf[k] = v
+// sameBatchID checks that an answer is about the job asked for: an answer
+// about another job would re-point state to it.
+func sameBatchID(op, asked, got string) error {
+	if got != "" && !strings.EqualFold(got, asked) {
+		return fmt.Errorf("dli: %s: the answer is about batch job %q, not the one asked for", describe(op, asked), truncate(got, 80))
 	}
-	if marker != "" {
-		conf[SubmissionMarkerConfKey] = marker
-	}
-	if len(conf) == 0 {
-		conf = nil
-	}
-	return json.Marshal(createRequestWire{
-		File: r.File, ClassName: r.ClassName, Queue: r.Queue, Name: r.Name,
-		Args: r.Args, Jars: r.Jars, PyFiles: r.PyFiles, Files: r.Files, Modules: r.Modules,
-		Resources: r.Resources, Groups: r.Groups, Conf: conf,
-		ScType: r.ScType, DriverMemory: r.DriverMemory, DriverCores: r.DriverCores,
-		ExecutorMemory: r.ExecutorMemory, ExecutorCores: r.ExecutorCores, NumExecutors: r.NumExecutors,
-		ObsBucket: r.ObsBucket, AutoRecovery: r.AutoRecovery, MaxRetryTimes: r.MaxRetryTimes,
-		Feature: r.Feature, SparkVersion: r.SparkVersion, Image: r.Image,
-		CatalogName: r.CatalogName, ExecutionAgencyURN: r.ExecutionAgencyURN,
-	})
-}
-
-// parseRequestBody decodes a req_body echo into a CreateBatchJobRequest.
-// raw may be a JSON string holding the JSON document (the documented form) or
-// the object itself. Both camelCase and legacy snake_case keys are accepted;
-// when both are present the camelCase one wins. Conf values that are not
-// strings are stringified; the submission marker is removed from Conf and
-// returned separately. Empty lists and an empty conf become nil.
-func parseRequestBody(raw json.RawMessage) (*CreateBatchJobRequest, string) {
-	if isNull(raw) {
-		return nil, ""
-	}
-	doc := []byte(raw)
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return nil, ""
-		}
-		doc = []byte(s)
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &m); err != nil || m == nil {
-		return nil, ""
-	}
-	pick := func(keys ...string) json.RawMessage {
-		for _, k := range keys {
-			if v, ok := m[k]; ok && !isNull(v) {
-				return v
-			}
-		}
-		return nil
-	}
-	str := func(keys ...string) string { return jsonToString(pick(keys...)) }
-	strs := func(keys ...string) []string { return jsonToStrings(pick(keys...)) }
-	intp := func(keys ...string) *int {
-		if v, ok := jsonToInt64(pick(keys...)); ok {
-			i := int(v)
-			return &i
-		}
-		return nil
-	}
-	boolp := func(keys ...string) *bool {
-		if v, ok := jsonToBool(pick(keys...)); ok {
-			return &v
-		}
-		return nil
-	}
-
-	req := &CreateBatchJobRequest{
-		File:               str("file"),
-		ClassName:          str("className", "class_name"),
-		Queue:              str("queue", "cluster_name", "queue_name"),
-		Name:               str("name"),
-		Args:               strs("args"),
-		Jars:               strs("jars"),
-		PyFiles:            strs("pyFiles", "python_files", "py_files"),
-		Files:              strs("files"),
-		Modules:            strs("modules"),
-		ScType:             str("scType", "sc_type"),
-		DriverMemory:       str("driverMemory", "driver_memory"),
-		ExecutorMemory:     str("executorMemory", "executor_memory"),
-		DriverCores:        intp("driverCores", "driver_cores"),
-		ExecutorCores:      intp("executorCores", "executor_cores"),
-		NumExecutors:       intp("numExecutors", "num_executors"),
-		MaxRetryTimes:      intp("maxRetryTimes", "max_retry_times"),
-		AutoRecovery:       boolp("autoRecovery", "auto_recovery"),
-		ObsBucket:          str("obsBucket", "obs_bucket"),
-		Feature:            str("feature"),
-		SparkVersion:       str("sparkVersion", "spark_version"),
-		Image:              str("image"),
-		CatalogName:        str("catalogName", "catalog_name"),
-		ExecutionAgencyURN: str("executionAgencyUrn", "executionAgencyURN", "execution_agency_urn"),
-	}
-	if v := pick("resources"); v != nil {
-		var rs []JobResource
-		if json.Unmarshal(v, &rs) == nil && len(rs) > 0 {
-			req.Resources = rs
-		}
-	}
-	if v := pick("groups"); v != nil {
-		var gs []JobResourceGroup
-		if json.Unmarshal(v, &gs) == nil && len(gs) > 0 {
-			for i := range gs {
-				if len(gs[i].Resources) == 0 {
-					gs[i].Resources = nil
-				}
-			}
-			req.Groups = gs
-		}
-	}
-	var marker string
-	if v := pick("conf"); v != nil {
-		var cm map[string]json.RawMessage
-		if json.Unmarshal(v, &cm) == nil {
-			conf := make(map[string]string, len(cm))
-			for k, val := range cm {
-				if k == SubmissionMarkerConfKey {
-					marker = jsonToString(val)
-					continue
-				}
-				conf[k] = jsonToString(val)
-			}
-			if len(conf) > 0 {
-				req.Conf = conf
-			}
-		}
-	}
-	return req, marker
-}
-
-// BatchJob is a batch job as returned by create, get and list.
-type BatchJob struct {
-	ID    string
-	State JobState
-	// AppID is decoded tolerantly: a string as is, an array as its element(s)
-	// joined with ",", null as "".
-	AppID string
-
-	Name         string
-	Owner        string
-	ProxyUser    string
-	Kind         string
-	ScType       string
-	Queue        string // queue, or cluster_name when queue is absent
-	ClusterName  string
-	Image        string
-	Feature      string
-	SparkVersion string
-
-	// Log holds the last log lines (nil when the key is missing).
-	Log []string
-
-	CreatedAt time.Time // UTC; zero when absent
-	UpdatedAt time.Time // UTC; zero when absent
-	Duration  time.Duration
-
-	// Request is the original submission parsed from req_body (nil when
-	// absent or unparseable). The submission marker is stripped from its
-	// Conf.
-	Request *CreateBatchJobRequest
-	// SubmissionID is the submission marker found in req_body, if any.
-	SubmissionID string
-}
-
-type batchJobWire struct {
-	ID           flexString      `json:"id"`
-	State        flexString      `json:"state"`
-	AppID        json.RawMessage `json:"appId"`
-	Name         flexString      `json:"name"`
-	Owner        flexString      `json:"owner"`
-	ProxyUser    flexString      `json:"proxyUser"`
-	Kind         flexString      `json:"kind"`
-	ScType       flexString      `json:"sc_type"`
-	Queue        flexString      `json:"queue"`
-	ClusterName  flexString      `json:"cluster_name"`
-	Image        flexString      `json:"image"`
-	Feature      flexString      `json:"feature"`
-	SparkVersion flexString      `json:"spark_version"`
-	Log          json.RawMessage `json:"log"`
-	CreateTime   flexInt64       `json:"create_time"`
-	UpdateTime   flexInt64       `json:"update_time"`
-	Duration     flexInt64       `json:"duration"`
-	ReqBody      json.RawMessage `json:"req_body"`
-}
-
-// UnmarshalJSON decodes the API's job object tolerantly.
-func (j *BatchJob) UnmarshalJSON(b []byte) error {
-	var w batchJobWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*j = BatchJob{
-		ID:           string(w.ID),
-		State:        ParseJobState(string(w.State)),
-		AppID:        appIDFromJSON(w.AppID),
-		Name:         string(w.Name),
-		Owner:        string(w.Owner),
-		ProxyUser:    string(w.ProxyUser),
-		Kind:         string(w.Kind),
-		ScType:       string(w.ScType),
-		Queue:        string(w.Queue),
-		ClusterName:  string(w.ClusterName),
-		Image:        string(w.Image),
-		Feature:      string(w.Feature),
-		SparkVersion: string(w.SparkVersion),
-		Log:          jsonToStrings(w.Log),
-		CreatedAt:    msToTime(int64(w.CreateTime)),
-		UpdatedAt:    msToTime(int64(w.UpdateTime)),
-		Duration:     time.Duration(w.Duration) * time.Millisecond,
-	}
-	if j.Queue == "" {
-		j.Queue = j.ClusterName
-	}
-	j.Request, j.SubmissionID = parseRequestBody(w.ReqBody)
 	return nil
 }
 
-func batchSegments(id string, suffix ...string) []string {
-	return append([]string{"batches", id}, suffix...)
-}
-
-// GetBatchJob reads GET /v2.0/{project_id}/batches/{id}.
+// GetBatchJob reads GET /v2.0/{project_id}/batches/{id}. An answer with
+// neither an id nor a state ({} or null), or about another job, is an error.
 func (c *Client) GetBatchJob(ctx context.Context, id string) (*BatchJob, error) {
 	const op = "get batch job"
 	if err := checkBatchID(op, id); err != nil {
 		return nil, err
 	}
 	var job BatchJob
-	if _, err := c.do(ctx, apiCall{op: op, batchID: id, method: http.MethodGet, segments: batchSegments(id), idempotent: true}, &job); err != nil {
+	if _, err := c.do(ctx, batchCall(op, id, http.MethodGet, id), &job); err != nil {
+		return nil, err
+	}
+	if job.ID == "" && job.State == "" {
+		return nil, fmt.Errorf("dli: %s: the answer has neither an id nor a state", describe(op, id))
+	}
+	if err := sameBatchID(op, id, job.ID); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
@@ -372,10 +126,12 @@ func (c *Client) GetBatchJobState(ctx context.Context, id string) (JobState, err
 	if err := checkBatchID(op, id); err != nil {
 		return "", err
 	}
+	// The answer's id is not used (nothing can be re-pointed by it), so it is
+	// not checked.
 	var out struct {
 		State flexString `json:"state"`
 	}
-	if _, err := c.do(ctx, apiCall{op: op, batchID: id, method: http.MethodGet, segments: batchSegments(id, "state"), idempotent: true}, &out); err != nil {
+	if _, err := c.do(ctx, batchCall(op, id, http.MethodGet, id, "state"), &out); err != nil {
 		return "", err
 	}
 	st := ParseJobState(string(out.State))
@@ -429,7 +185,12 @@ func (c *Client) GetBatchJobLog(ctx context.Context, id string, opts LogOptions)
 		Total flexInt64       `json:"total"`
 		Log   json.RawMessage `json:"log"`
 	}
-	if _, err := c.do(ctx, apiCall{op: op, batchID: id, method: http.MethodGet, segments: batchSegments(id, "log"), query: q, idempotent: true}, &out); err != nil {
+	call := batchCall(op, id, http.MethodGet, id, "log")
+	call.query = q
+	if _, err := c.do(ctx, call, &out); err != nil {
+		return nil, err
+	}
+	if err := sameBatchID(op, id, string(out.ID)); err != nil {
 		return nil, err
 	}
 	l := &BatchJobLog{ID: string(out.ID), From: int(out.From), Total: int64(out.Total), Lines: jsonToStrings(out.Log)}
@@ -523,7 +284,9 @@ func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(Bat
 			Total    flexInt64  `json:"total"`
 			Sessions []BatchJob `json:"sessions"`
 		}
-		if _, err := c.do(ctx, apiCall{op: op, method: http.MethodGet, segments: []string{"batches"}, query: q, idempotent: true}, &out); err != nil {
+		call := batchCall(op, "", http.MethodGet)
+		call.query = q
+		if _, err := c.do(ctx, call, &out); err != nil {
 			return err
 		}
 		fresh := 0
@@ -555,11 +318,13 @@ func (c *Client) CancelBatchJob(ctx context.Context, id string) error {
 	if err := checkBatchID(op, id); err != nil {
 		return err
 	}
-	res, err := c.do(ctx, apiCall{op: op, batchID: id, method: http.MethodDelete, segments: batchSegments(id), idempotent: true}, nil)
+	call := batchCall(op, id, http.MethodDelete, id)
+	call.classify = classifyBatchCancel
+	res, err := c.do(ctx, call, nil)
 	if err != nil {
 		return err
 	}
-	return checkCancelBody(op, id, res.body)
+	return checkCancelBody(op, id, []byte(c.scrub(ctx, string(res.body))))
 }
 
 func checkCancelBody(op, id string, body []byte) error {

@@ -291,9 +291,9 @@ func TestResignEveryAttempt(t *testing.T) {
 
 func TestEndpointPathPrefixAndEscaping(t *testing.T) {
 	c := newTestClient(t, "http://127.0.0.1:1/api/dli/")
-	got := c.url([]string{"batches", "../queues", "a b"}, nil)
+	got, err := c.url("v2.0", []string{"batches", "../queues", "a b"}, nil)
 	want := "http://127.0.0.1:1/api/dli/v2.0/" + testProject + "/batches/..%2Fqueues/a%20b"
-	if got != want {
+	if err != nil || got != want {
 		t.Fatalf("url\n got %s\nwant %s", got, want)
 	}
 }

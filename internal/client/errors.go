@@ -10,15 +10,44 @@ import (
 	"unicode/utf8"
 )
 
-// ErrInvalidBatchID is returned (wrapped) when a batch job ID is not a UUID.
-// No request is sent in that case.
-var ErrInvalidBatchID = errors.New("invalid batch job ID")
+// Classification marks. A collection decides which of its answers mean
+// "gone" or "already ended" (each API words them differently) and marks the
+// *APIError; callers test with errors.Is or the predicates below.
+var (
+	// ErrNotFound marks an answer that says the object does not exist.
+	ErrNotFound = errors.New("dli: object not found")
+	// ErrAlreadyFinished marks the answer to stopping something that had
+	// already ended.
+	ErrAlreadyFinished = errors.New("dli: already finished")
+	// ErrInvalidID is matched by every collection's invalid-ID error
+	// sentinel. No request is sent in that case.
+	ErrInvalidID = errors.New("dli: invalid ID")
+)
+
+// idKindError is the sentinel of one kind of ID ("SQL job", "queue" ...).
+type idKindError struct{ kind string }
+
+func (e *idKindError) Error() string        { return "invalid " + e.kind + " ID" }
+func (e *idKindError) Is(target error) bool { return target == ErrInvalidID }
+
+// newIDKind returns the sentinel a collection exports for its invalid IDs.
+func newIDKind(kind string) error { return &idKindError{kind: kind} }
+
+// checkID validates id before any request is built. want describes the
+// expected form ("a UUID", "an integer" ...); the ID is quoted, cut to 80 bytes.
+func checkID(op string, kind error, id string, valid func(string) bool, want string) error {
+	if !valid(id) {
+		return fmt.Errorf("dli: %s: %w %q: it must be %s", op, kind, truncate(id, 80), want)
+	}
+	return nil
+}
 
 // maxErrorMessageLen bounds the message taken from a non-JSON error body.
 const maxErrorMessageLen = 512
 
-// APIError is a non-2xx answer of the DLI API or of the API gateway in front
-// of it.
+// APIError is an answer of the DLI API (or of the API gateway in front of
+// it) that reports a failure: a non-2xx status, or a 2xx whose envelope says
+// is_success false.
 type APIError struct {
 	StatusCode int
 	// Code is the error_code (DLI.xxxx, APIGW.xxxx, APIG.xxxx) or code.
@@ -29,16 +58,32 @@ type APIError struct {
 	// RequestID comes from the X-Request-Id response header, or the body's
 	// request_id when the header is absent.
 	RequestID string
-	// Body is the raw response body (secrets of the client configuration, if
-	// ever echoed, are masked).
+	// Body is the raw response body (configured secrets, signatures and the
+	// call's registered values, if ever echoed, are masked).
 	Body []byte
-	// Operation names the client call, e.g. "cancel batch job".
+	// Operation names the client call, e.g. "cancel SQL job".
 	Operation string
-	// BatchID is the batch job the call was about, if any.
-	BatchID string
+	// Subject is what the call was about (a job ID, a queue name), if any.
+	Subject string
+
+	// marks are the classification sentinels set by the collection.
+	marks []error
 }
 
-// Error names the operation and the batch ID, then the HTTP status, code,
+// Is matches the classification marks (ErrNotFound, ErrAlreadyFinished).
+func (e *APIError) Is(target error) bool {
+	for _, m := range e.marks {
+		if m == target {
+			return true
+		}
+	}
+	return false
+}
+
+// mark adds a classification sentinel.
+func (e *APIError) mark(kind error) { e.marks = append(e.marks, kind) }
+
+// Error names the operation and the subject, then the HTTP status, code,
 // message and request ID. It never includes the raw body or credentials.
 func (e *APIError) Error() string {
 	var b strings.Builder
@@ -48,9 +93,9 @@ func (e *APIError) Error() string {
 	} else {
 		b.WriteString("request")
 	}
-	if e.BatchID != "" {
+	if e.Subject != "" {
 		b.WriteString(" ")
-		b.WriteString(e.BatchID)
+		b.WriteString(e.Subject)
 	}
 	fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
 	if t := http.StatusText(e.StatusCode); t != "" {
@@ -92,33 +137,14 @@ type errorBody struct {
 //   - generic: {"code":"...","message":"..."} and {"error":{"code":..,"message":..}}
 //   - Livy: {"msg":"..."}
 //   - anything else (HTML, plain text, empty): the truncated text.
-func newAPIError(op, batchID string, status int, header http.Header, body []byte) *APIError {
-	e := &APIError{
-		StatusCode: status,
-		Body:       body,
-		Operation:  op,
-		BatchID:    batchID,
-	}
+func newAPIError(op, subject string, status int, header http.Header, body []byte) *APIError {
+	e := &APIError{StatusCode: status, Body: body, Operation: op, Subject: subject}
 	if header != nil {
 		e.RequestID = strings.TrimSpace(header.Get("X-Request-Id"))
 	}
-	var eb errorBody
 	trimmed := strings.TrimSpace(string(body))
-	if strings.HasPrefix(trimmed, "{") && json.Unmarshal(body, &eb) == nil {
-		e.Code = firstNonEmpty(eb.ErrorCode, rawToString(eb.Code), eb.ErrorCode2)
-		e.Message = firstNonEmpty(eb.ErrorMsg, eb.Message, eb.Msg, eb.ErrorMsg2)
-		if len(eb.Error) > 0 {
-			var nested struct {
-				Code    json.RawMessage `json:"code"`
-				Message string          `json:"message"`
-			}
-			if json.Unmarshal(eb.Error, &nested) == nil {
-				e.Code = firstNonEmpty(e.Code, rawToString(nested.Code))
-				e.Message = firstNonEmpty(e.Message, nested.Message)
-			} else if s := rawToString(eb.Error); s != "" {
-				e.Message = firstNonEmpty(e.Message, s)
-			}
-		}
+	if eb, ok := parseErrorBody(body); ok {
+		e.Code, e.Message = eb.code(), eb.message()
 		if e.RequestID == "" {
 			e.RequestID = eb.RequestID
 		}
@@ -126,6 +152,53 @@ func newAPIError(op, batchID string, status int, header http.Header, body []byte
 		e.Message = truncate(collapseSpace(trimmed), maxErrorMessageLen)
 	}
 	return e
+}
+
+// parseErrorBody decodes a JSON object error body.
+func parseErrorBody(body []byte) (*errorBody, bool) {
+	if !strings.HasPrefix(strings.TrimSpace(string(body)), "{") {
+		return nil, false
+	}
+	var eb errorBody
+	if json.Unmarshal(body, &eb) != nil {
+		return nil, false
+	}
+	return &eb, true
+}
+
+type nestedError struct {
+	Code    json.RawMessage `json:"code"`
+	Message string          `json:"message"`
+}
+
+func (eb *errorBody) nested() (*nestedError, bool) {
+	if len(eb.Error) == 0 {
+		return nil, false
+	}
+	var n nestedError
+	if json.Unmarshal(eb.Error, &n) != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
+func (eb *errorBody) code() string {
+	c := firstNonEmpty(eb.ErrorCode, rawToString(eb.Code), eb.ErrorCode2)
+	if n, ok := eb.nested(); ok {
+		c = firstNonEmpty(c, rawToString(n.Code))
+	}
+	return c
+}
+
+func (eb *errorBody) message() string {
+	m := firstNonEmpty(eb.ErrorMsg, eb.Message, eb.Msg, eb.ErrorMsg2)
+	if n, ok := eb.nested(); ok {
+		return firstNonEmpty(m, n.Message)
+	}
+	if len(eb.Error) > 0 {
+		return firstNonEmpty(m, rawToString(eb.Error))
+	}
+	return m
 }
 
 func rawToString(raw json.RawMessage) string {
@@ -176,71 +249,62 @@ func asAPIError(err error) (*APIError, bool) {
 	return nil, false
 }
 
-// IsNotFound reports whether err says the batch job does not exist:
-// HTTP 404 (DLI.0023, Livy "Session '<id>' not found.", or any 404 that is not
-// the gateway's "API does not exist" APIGW.0101, which means a wrong endpoint
-// rather than a missing job), or HTTP 400 with DLI.0002 / DLI.0023.
-func IsNotFound(err error) bool {
-	e, ok := asAPIError(err)
-	if !ok {
-		return false
-	}
-	code := strings.ToUpper(strings.TrimSpace(e.Code))
-	switch code {
-	case "DLI.0002", "DLI.0023":
-		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusNotFound
-	}
-	if e.StatusCode != http.StatusNotFound {
-		return false
-	}
-	if code == "APIGW.0101" || code == "APIG.0101" {
-		return false
-	}
-	// A Livy 404 for an already stopped session is "already finished", not
-	// "not found".
-	return !livyAlreadyStopped(e)
-}
+// normCode upper-cases and trims an error code for comparison.
+func normCode(code string) string { return strings.ToUpper(strings.TrimSpace(code)) }
 
-var finishedMessage = regexp.MustCompile(`(?i)(finish|stopped|terminated|complete|success|succeeded|dead|can ?not be cancel|cannot be cancel|can't be cancel|not allowed|state|status)`)
+// IsNotFound reports whether err carries an answer its collection read as
+// "the object does not exist" (each collection documents its rule). A bare
+// 404 without such a body (a proxy's page, a wrong path) is not "not found".
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
-func livyAlreadyStopped(e *APIError) bool {
-	return e.StatusCode == http.StatusNotFound && strings.Contains(strings.ToLower(e.Message), "already stopped")
-}
+// IsAlreadyFinished reports whether err is the answer to cancelling or
+// stopping something that had already ended, as its collection reads it.
+func IsAlreadyFinished(err error) bool { return errors.Is(err, ErrAlreadyFinished) }
 
-// IsAlreadyFinished reports whether err is the answer to cancelling a job
-// that already ended (success or dead): a 4xx with DLI.0007 (operation not
-// supported), a 4xx with DLI.0001/DLI.0009 whose message talks about the job
-// being finished, stopped, in a state that cannot be cancelled, or Livy's 404
-// "Session <id> already stopped.".
-func IsAlreadyFinished(err error) bool {
-	e, ok := asAPIError(err)
-	if !ok || e.StatusCode < 400 || e.StatusCode >= 500 {
-		return false
-	}
-	if livyAlreadyStopped(e) {
-		return true
-	}
-	switch strings.ToUpper(strings.TrimSpace(e.Code)) {
-	case "DLI.0007":
-		return true
-	case "DLI.0001", "DLI.0009":
-		return finishedMessage.MatchString(e.Message)
-	}
-	return false
-}
-
-// IsThrottled reports HTTP 429 or the gateway's APIG.0308 throttling code.
+// IsThrottled reports HTTP 429, or a 4xx whose error_code is the gateway's
+// APIG.0308 throttling code. The code must be the error_code itself: the same
+// text inside a message (a queue named after it) is not throttling.
 func IsThrottled(err error) bool {
 	e, ok := asAPIError(err)
 	if !ok {
 		return false
 	}
-	return e.StatusCode == http.StatusTooManyRequests || isThrottleCode(e.Code)
+	return e.StatusCode == http.StatusTooManyRequests ||
+		(e.StatusCode >= 400 && e.StatusCode < 500 && isThrottleCode(e.Code))
 }
 
 func isThrottleCode(code string) bool {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = normCode(code)
 	return code == "APIG.0308" || code == "APIGW.0308"
+}
+
+// HasCode reports whether err is an *APIError with one of codes
+// (case-insensitive) and, when statuses are given, one of those statuses.
+func HasCode(err error, codes []string, statuses ...int) bool {
+	e, ok := asAPIError(err)
+	if !ok {
+		return false
+	}
+	return codeIn(e, codes) && (len(statuses) == 0 || statusIn(e, statuses))
+}
+
+func codeIn(e *APIError, codes []string) bool {
+	c := normCode(e.Code)
+	for _, want := range codes {
+		if c != "" && c == normCode(want) {
+			return true
+		}
+	}
+	return false
+}
+
+func statusIn(e *APIError, statuses []int) bool {
+	for _, s := range statuses {
+		if e.StatusCode == s {
+			return true
+		}
+	}
+	return false
 }
 
 // IsAuthFailed reports HTTP 401/403 or an authentication error code
@@ -253,32 +317,35 @@ func IsAuthFailed(err error) bool {
 	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden {
 		return true
 	}
-	switch strings.ToUpper(strings.TrimSpace(e.Code)) {
-	case "APIGW.0301", "APIG.0301", "DLI.0013", "DLI.0014", "DLI.0015":
-		return true
-	}
-	return false
+	return codeIn(e, []string{"APIGW.0301", "APIG.0301", "DLI.0013", "DLI.0014", "DLI.0015"})
 }
 
-// JobFailedError is returned by WaitForBatchJob when the job reached a
-// terminal state that was not one of the targets (typically dead while
-// waiting for running or success).
-type JobFailedError struct {
-	ID    string
-	State JobState
-	// Log holds the last log lines of the job, when they could be fetched.
-	Log []string
+// OutcomeUnknownError reports a submission whose outcome could not be
+// decided: the answer was ambiguous (5xx, dropped connection, timeout,
+// unreadable 2xx) and the lookup for its marker kept failing or could not
+// check every candidate. The object may exist. Nothing was resubmitted
+// after the last submission; a caller should keep Marker (e.g. in tainted
+// state) and look for it again later instead of submitting anew.
+type OutcomeUnknownError struct {
+	// Operation is the call, e.g. "create SQL job".
+	Operation string
+	// MarkerKey is where the marker is recorded in the submission (a conf
+	// key of the collection, such as SubmissionMarkerConfKey).
+	MarkerKey string
+	// Marker is the unique value every submission of this call carried.
+	Marker string
+	// Submissions is how many times the request was sent.
+	Submissions int
+	// Err is the ambiguous outcome of the last submission.
+	Err error
+	// LookupErr is why the lookup could not decide.
+	LookupErr error
 }
 
-func (e *JobFailedError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "dli: batch job %s ended in state %q", e.ID, string(e.State))
-	if len(e.Log) > 0 {
-		b.WriteString("; last log lines:")
-		for _, l := range e.Log {
-			b.WriteString("\n  ")
-			b.WriteString(truncate(l, 1024))
-		}
-	}
-	return b.String()
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%v; it may have been created (%s=%s), but looking for it failed: %v",
+		e.Err, e.MarkerKey, e.Marker, e.LookupErr)
 }
+
+// Unwrap exposes both the submission's and the lookup's error.
+func (e *OutcomeUnknownError) Unwrap() []error { return []error{e.Err, e.LookupErr} }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -149,7 +150,7 @@ func FuzzAPIError(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte, requestID string) {
 		c := &Client{secrets: []string{"fuzz-secret-key", "fuzz-auth-token"}}
 		res := &apiResult{status: status, header: http.Header{"X-Request-Id": {requestID}}, body: body}
-		e := c.apiError(apiCall{op: "get batch job", batchID: "id"}, res)
+		e := c.apiError(context.Background(), apiCall{op: "get batch job", subject: "id", classify: classifyBatchCancel}, res)
 		msg := e.Error()
 		if !strings.HasPrefix(msg, "dli: get batch job id: HTTP "+strconv.Itoa(status)) {
 			t.Fatalf("error text %q", msg)

@@ -346,7 +346,7 @@ func TestHostileServerResets(t *testing.T) {
 				}
 				resetConn(h.t, w)
 			},
-			wantErr: "not resubmitted", wantPosts: 3 + 1, wantJobs: 0,
+			wantErr: "after 4 submissions", wantPosts: 3 + 1, wantJobs: 0,
 		},
 		{
 			name: "reset after the work: the job is adopted, never submitted twice",

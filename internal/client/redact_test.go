@@ -129,8 +129,9 @@ func TestRedactBody(t *testing.T) {
 		{"conf values masked", `{"conf":{"a":"1","b":2}}`, `{"conf":{"a":"***","b":"***"}}`},
 		{"args masked", `{"args":["x","y"],"file":"f"}`, `{"args":["***","***"],"file":"f"}`},
 		{"conf and args as strings", `{"conf":"a=b","args":"x"}`, `{"args":"***","conf":"***"}`},
-		{"sensitive keys", `{"password":"p","nested":{"auth_token":"t","AccessKey":"a","sk":"s","ok":"v"}}`,
-			`{"nested":{"AccessKey":"***","auth_token":"***","ok":"v","sk":"***"},"password":"***"}`},
+		// "name" is on the batch allow-list; a credential-like key is masked even if it were.
+		{"sensitive keys", `{"password":"p","nested":{"auth_token":"t","AccessKey":"a","sk":"s","name":"v"}}`,
+			`{"nested":{"AccessKey":"***","auth_token":"***","name":"v","sk":"***"},"password":"***"}`},
 		{"req_body string redacted inside", `{"sessions":[{"req_body":"{\"conf\":{\"k\":\"v\"},\"file\":\"f\"}"}]}`,
 			`{"sessions":[{"req_body":"{\"conf\":{\"k\":\"***\"},\"file\":\"f\"}"}]}`},
 		{"unparseable req_body", `{"req_body":"{oops"}`, `{"req_body":"***"}`},
@@ -140,16 +141,16 @@ func TestRedactBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := c.redactBody([]byte(tt.in)); got != tt.want {
+			if got := c.redactBody(context.Background(), []byte(tt.in), batchRedaction); got != tt.want {
 				t.Fatalf("redactBody\n got %s\nwant %s", got, tt.want)
 			}
 		})
 	}
 	long := `"` + strings.Repeat("a", 3*maxLoggedBody) + `"`
-	if got := c.redactBody([]byte(long)); len(got) > maxLoggedBody+3 {
+	if got := c.redactBody(context.Background(), []byte(long), batchRedaction); len(got) > maxLoggedBody+3 {
 		t.Fatalf("long body not truncated: %d", len(got))
 	}
-	if got := c.redactBody([]byte(strings.Repeat("b", 5000))); len(got) != maxLoggedString+3 {
+	if got := c.redactBody(context.Background(), []byte(strings.Repeat("b", 5000)), batchRedaction); len(got) != maxLoggedString+3 {
 		t.Fatalf("long text not truncated: %d", len(got))
 	}
 }

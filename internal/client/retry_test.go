@@ -362,7 +362,8 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 				writeJSON(w, 500, map[string]string{"error_code": "DLI.0999", "error_msg": "internal"})
 				return true
 			},
-			wantErr: "not resubmitted", wantPosts: 4, wantJobs: 0, wantLists: 4 * reconcileLookups,
+			// Issue 16 item 4: after resubmissions the error never says "not resubmitted".
+			wantErr: "after 4 submissions", wantPosts: 4, wantJobs: 0, wantLists: 4 * reconcileLookups,
 		},
 		{
 			name: "501 is reconciled but not resubmitted",
@@ -447,7 +448,7 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 				hijackClose(f.t, w)
 				return true
 			},
-			wantErr: "not resubmitted", wantPosts: 4, wantJobs: 0, wantLists: 4 * reconcileLookups,
+			wantErr: "after 4 submissions", wantPosts: 4, wantJobs: 0, wantLists: 4 * reconcileLookups,
 		},
 		{
 			name: "429 resubmitted by the transport",
@@ -548,7 +549,7 @@ func TestCreateBatchJobRetrySemantics(t *testing.T) {
 					marker = m
 				}
 			}
-			if tt.wantErr == "not resubmitted" && !strings.Contains(err.Error(), marker) {
+			if (tt.wantErr == "not resubmitted" || strings.HasPrefix(tt.wantErr, "after ")) && !strings.Contains(err.Error(), marker) {
 				t.Errorf("error %q does not name the submission marker", err)
 			}
 			if err == nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// SDK-HMAC-SHA256 request signing (dli-batch-api.md §10.2).
+// SDK-HMAC-SHA256 request signing, as Huawei Cloud's API gateway verifies it.
 //
 // The core below is deliberately independent of net/http: it takes the
 // method, the decoded path, the query, a lower-cased header map and an
@@ -27,7 +27,7 @@ const (
 // signInput is everything that goes into a canonical request.
 type signInput struct {
 	Method string
-	// Path is the decoded URL path ("/v2.0/p/batches"); each segment is
+	// Path is the decoded URL path ("/v1.0/p/jobs"); each segment is
 	// re-encoded for the canonical URI.
 	Path  string
 	Query url.Values
@@ -60,7 +60,7 @@ func signEscape(s string) string {
 }
 
 // canonicalURI encodes every segment of the decoded path and guarantees a
-// trailing slash ("/v2.0/p/batches" -> "/v2.0/p/batches/").
+// trailing slash ("/v1.0/p/jobs" -> "/v1.0/p/jobs/").
 func canonicalURI(path string) string {
 	segments := strings.Split(path, "/")
 	for i, s := range segments {

@@ -11,8 +11,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -53,12 +55,14 @@ func stateFrom(ctx context.Context) *callState {
 	return st
 }
 
-// record notes the outcome of one attempt.
-func (st *callState) record(resp *http.Response, err error) {
+// record notes the outcome of one attempt. handshakeFailed says the TLS
+// handshake of the attempt's connection failed before any request byte was
+// written: nothing was sent.
+func (st *callState) record(resp *http.Response, err error, handshakeFailed bool) {
 	st.lastErr = err
 	if err != nil {
 		st.lastStatus = 0
-		st.lastMaybeProcessed = !isNotSentError(err)
+		st.lastMaybeProcessed = !isNotSentError(err) && !handshakeFailed
 		return
 	}
 	st.lastStatus = resp.StatusCode
@@ -100,11 +104,13 @@ func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.D
 
 // retryable decides whether an attempt may be repeated.
 //
-//   - 429 and APIG.0308 throttling: always (the request was not processed).
+//   - 429, and a 4xx whose error_code is APIG.0308: always (throttled, the
+//     request was not processed). A 5xx is never "not processed", whatever
+//     its body says.
 //   - connection not established (dial error, DNS): always.
 //   - 500/502/503/504 and other connection errors: only for idempotent calls
 //     (GET, DELETE). A POST that may have been processed is never resent
-//     here; CreateBatchJob reconciles instead.
+//     here; a collection's create reconciles by marker instead.
 //   - TLS certificate errors, context errors, everything else: never.
 func (st *callState) retryable(resp *http.Response, err error) bool {
 	if err != nil {
@@ -124,15 +130,16 @@ func (st *callState) retryable(resp *http.Response, err error) bool {
 			return true
 		}
 	}
-	if resp.StatusCode >= 400 && bodyHasThrottleCode(resp) {
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 && bodyHasThrottleCode(resp) {
 		st.lastMaybeProcessed = false
 		return true
 	}
 	return false
 }
 
-// bodyHasThrottleCode peeks at an error body for APIG.0308 and puts the body
-// back for later decoding.
+// bodyHasThrottleCode reads an error body's error_code (or code) and puts
+// the body back for later decoding. Only the code field counts: the same
+// text in a message (a queue named "APIG.0308") is not throttling.
 func bodyHasThrottleCode(resp *http.Response) bool {
 	if resp.Body == nil {
 		return false
@@ -140,8 +147,8 @@ func bodyHasThrottleCode(resp *http.Response) bool {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(data))
-	s := string(data)
-	return strings.Contains(s, "APIG.0308") || strings.Contains(s, "APIGW.0308")
+	eb, ok := parseErrorBody(data)
+	return ok && isThrottleCode(eb.code())
 }
 
 // retryWait returns the wait before retry number n (0-based): Retry-After
@@ -210,12 +217,17 @@ var errNotSent = errors.New("request not sent")
 
 // isNotSentError reports errors that prove the request never reached the
 // server: the connection could not be established (refused, unreachable,
-// DNS failure, dial timeout) or the request could not be prepared.
+// DNS failure, dial timeout, the TLS peer is not verified or does not speak
+// TLS) or the request could not be prepared.
 func isNotSentError(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, errNotSent) || errors.Is(err, syscall.ECONNREFUSED) {
+	if errors.Is(err, errNotSent) || errors.Is(err, syscall.ECONNREFUSED) || isTLSVerificationError(err) {
+		return true
+	}
+	var recErr tls.RecordHeaderError
+	if errors.As(err, &recErr) {
 		return true
 	}
 	var dnsErr *net.DNSError
@@ -229,16 +241,19 @@ func isNotSentError(err error) bool {
 	return false
 }
 
-// isPermanentTransportError reports transport failures a retry cannot fix.
-func isPermanentTransportError(err error) bool {
+// isTLSVerificationError reports a server certificate that failed
+// verification (only possible during the handshake).
+func isTLSVerificationError(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
-		return true
-	}
-	if errors.Is(err, errNotSent) {
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid)
+}
+
+// isPermanentTransportError reports transport failures a retry cannot fix.
+func isPermanentTransportError(err error) bool {
+	if isTLSVerificationError(err) || errors.Is(err, errNotSent) {
 		return true
 	}
 	msg := err.Error()
@@ -282,10 +297,10 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		attempt = st.attempts
 	}
 	start := time.Now()
-	resp, err := t.base.RoundTrip(out)
+	resp, handshakeFailed, err := t.attempt(ctx, out)
 	elapsed := time.Since(start)
 	if st != nil {
-		st.record(resp, err)
+		st.record(resp, err, handshakeFailed)
 	}
 
 	fields := map[string]interface{}{
@@ -305,6 +320,51 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	tflog.Debug(ctx, "DLI API request", fields)
 	return resp, nil
+}
+
+// attemptTimeoutError ends an attempt that did not deliver a complete answer
+// within AttemptTimeout. It does not wrap context.DeadlineExceeded: the
+// caller's context is still alive, and the attempt may be retried.
+type attemptTimeoutError struct {
+	limit time.Duration
+	cause string
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within the attempt timeout of %s (%s)", e.limit, e.cause)
+}
+
+// attempt sends one request and reads its whole answer (up to
+// maxResponseBody) under the attempt deadline, so that a stalled body ends
+// the attempt instead of hanging the call. handshakeFailed reports a TLS
+// handshake that failed before any request byte was written.
+func (t *authTransport) attempt(ctx context.Context, out *http.Request) (*http.Response, bool, error) {
+	actx, cancel := context.WithTimeout(ctx, t.c.attemptTimeout)
+	defer cancel()
+	// The trace hooks run on the transport's own goroutines.
+	var handshakeErr, wrote atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				handshakeErr.Store(true)
+			}
+		},
+		WroteHeaders: func() { wrote.Store(true) },
+	})
+	resp, err := t.base.RoundTrip(out.WithContext(actx))
+	if err == nil {
+		data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+		_ = resp.Body.Close()
+		if rerr != nil {
+			resp, err = nil, fmt.Errorf("reading the response body: %w", rerr)
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(data))
+		}
+	}
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		err = &attemptTimeoutError{limit: t.c.attemptTimeout, cause: err.Error()}
+	}
+	return resp, handshakeErr.Load() && !wrote.Load(), err
 }
 
 // authorize sets the common headers and the credentials on one attempt.

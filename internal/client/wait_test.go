@@ -123,14 +123,39 @@ func TestWaitForBatchJob(t *testing.T) {
 			name:    "a fourth consecutive transient error fails",
 			job:     fakeJob{States: []JobState{StateRunning, StateSuccess}},
 			targets: []JobState{StateSuccess},
-			// An empty 200 is a decoding error: transient as well.
-			hook: statusHook([]int{200, 503, 429, 502}, nil, ""),
+			hook:    statusHook([]int{500, 503, 429, 502}, nil, ""),
 			wantErr: func(t *testing.T, err error) {
 				if err == nil || !strings.Contains(err.Error(), "HTTP 502") {
 					t.Fatalf("error %v", err)
 				}
 			},
 			wantCalls: []string{"GET state", "GET state", "GET state", "GET state"},
+		},
+		{
+			// An empty 200 cannot be decoded: asking again gets the same answer.
+			name:    "a decoding error is not transient",
+			job:     fakeJob{States: []JobState{StateRunning, StateSuccess}},
+			targets: []JobState{StateSuccess},
+			hook:    statusHook([]int{200}, nil, ""),
+			wantErr: func(t *testing.T, err error) {
+				if err == nil || !strings.Contains(err.Error(), "empty response body") {
+					t.Fatalf("error %v", err)
+				}
+			},
+			wantCalls: []string{"GET state"},
+		},
+		{
+			name:    "an unknown state ends the wait at once, named",
+			job:     fakeJob{States: []JobState{StateRunning, "KILLED", StateSuccess}},
+			targets: []JobState{StateSuccess},
+			want:    "killed",
+			wantErr: func(t *testing.T, err error) {
+				var us *UnexpectedStateError
+				if !errors.As(err, &us) || us.State != "killed" || !strings.Contains(err.Error(), `"killed"`) {
+					t.Fatalf("error %v", err)
+				}
+			},
+			wantCalls: []string{"GET state", "GET state"},
 		},
 		{
 			name:      "transient errors then success",
