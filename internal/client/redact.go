@@ -205,8 +205,14 @@ func (c *Client) allSecrets(ctx context.Context) []string {
 	all := make([]string, 0, len(c.secrets)+len(extra))
 	for _, list := range [][]string{c.secrets, extra} {
 		for _, s := range list {
-			if s != "" {
-				all = append(all, s)
+			if s == "" {
+				continue
+			}
+			all = append(all, s)
+			// The same value as it appears inside a JSON string (a quoted
+			// req_body echo), when escaping changes it.
+			if q, err := json.Marshal(s); err == nil && string(q[1:len(q)-1]) != s {
+				all = append(all, string(q[1:len(q)-1]))
 			}
 		}
 	}
