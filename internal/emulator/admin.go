@@ -5,24 +5,6 @@ import (
 	"net/http"
 )
 
-// adminJob is the JSON form of a JobSnapshot on GET /_emulator/jobs.
-type adminJob struct {
-	ID              string         `json:"id"`
-	Name            string         `json:"name"`
-	Queue           string         `json:"queue"`
-	Owner           string         `json:"owner"`
-	State           string         `json:"state"`
-	AppID           string         `json:"appId"`
-	ScType          string         `json:"sc_type"`
-	Conf            map[string]any `json:"conf"`
-	ReqBody         string         `json:"req_body"`
-	CreateTime      int64          `json:"create_time"`
-	UpdateTime      int64          `json:"update_time"`
-	CancelRequested bool           `json:"cancel_requested"`
-	Outcome         string         `json:"outcome"`
-	Log             []string       `json:"log"`
-}
-
 type faultsBody struct {
 	Fault5xx         *float64 `json:"fault_5xx"`
 	Fault429         *float64 `json:"fault_429"`
@@ -35,81 +17,91 @@ type faultsJSON struct {
 	FaultAfterCommit float64 `json:"fault_after_commit"`
 }
 
-// serveAdmin serves the test routes: no auth, no latency, no faults, not
+// allJobsKind is the {kind} of GET /_emulator/jobs/all; no service may use it.
+const allJobsKind = "all"
+
+// adminRoutes are the test routes: no auth, no latency, no faults, not
 // recorded, loopback clients only.
 //
-//	GET  /_emulator/requests  request log (JSON array, [] when empty)
-//	POST /_emulator/reset     forget jobs and the request log
-//	GET  /_emulator/jobs      every job with its current state
-//	GET  /_emulator/faults    current fault rates
-//	POST /_emulator/faults    change fault rates: {"fault_5xx":0.1,...}
-func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, reqID string) {
-	if !isLoopback(r.RemoteAddr) {
-		write(w, apigError(http.StatusForbidden, "APIGW.0302", "The admin routes of the emulator are only served to loopback clients", reqID))
-		return
-	}
-	switch r.URL.Path {
-	case "/_emulator/requests":
-		if r.Method != http.MethodGet {
-			break
-		}
-		write(w, okJSON(s.Requests()))
-		return
-	case "/_emulator/reset":
-		if r.Method != http.MethodPost {
-			break
-		}
+//	GET  /_emulator/requests     request log (JSON array, [] when empty)
+//	POST /_emulator/reset        forget every object and the request log
+//	GET  /_emulator/jobs         the jobs of the first service, current state
+//	GET  /_emulator/jobs/{kind}  the jobs of one service (its kind())
+//	GET  /_emulator/jobs/all     {"<kind>": [...], ...} for every service
+//	GET  /_emulator/faults       current fault rates
+//	POST /_emulator/faults       change fault rates: {"fault_5xx":0.1,...}
+func (s *Server) adminRoutes() *routes {
+	rt := newRoutes()
+	rt.read("GET /_emulator/requests", func(*call) response { return okJSON(s.Requests()) })
+	rt.write("POST /_emulator/reset", func(*call) response {
 		s.Reset()
-		write(w, okJSON(msgResponse{Msg: "reset"}))
-		return
-	case "/_emulator/jobs":
-		if r.Method != http.MethodGet {
-			break
+		return okJSON(msgResponse{Msg: "reset"})
+	})
+	rt.read("GET /_emulator/jobs", func(*call) response { return okJSON(s.services[0].adminJobs()) })
+	rt.read("GET /_emulator/jobs/{kind}", s.adminJobsOf)
+	rt.read("GET /_emulator/faults", func(*call) response { return s.faultsAnswer() })
+	rt.write("POST /_emulator/faults", s.setFaults)
+	return rt
+}
+
+func (s *Server) adminJobsOf(c *call) response {
+	kind := c.r.PathValue("kind")
+	all := map[string]any{}
+	for _, svc := range s.services {
+		if svc.kind() == kind {
+			return okJSON(svc.adminJobs())
 		}
-		out := []adminJob{}
-		for _, j := range s.Jobs() {
-			out = append(out, adminJob{
-				ID: j.ID, Name: j.Name, Queue: j.Queue, Owner: j.Owner, State: j.State, AppID: j.AppID,
-				ScType: j.ScType, Conf: j.Conf, ReqBody: j.ReqBody, CreateTime: j.CreatedAt.UnixMilli(),
-				UpdateTime: j.UpdatedAt.UnixMilli(), CancelRequested: j.CancelRequested, Outcome: j.Outcome, Log: j.Log,
-			})
-		}
-		write(w, okJSON(out))
-		return
-	case "/_emulator/faults":
-		switch r.Method {
-		case http.MethodGet:
-		case http.MethodPost:
-			var fb faultsBody
-			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-			if err := dec.Decode(&fb); err != nil {
-				write(w, badRequest("The format of message is error: %v", err))
-				return
-			}
-			f5, f4, fa := s.Faults()
-			for _, p := range []struct {
-				src *float64
-				dst *float64
-			}{{fb.Fault5xx, &f5}, {fb.Fault429, &f4}, {fb.FaultAfterCommit, &fa}} {
-				if p.src != nil {
-					if *p.src < 0 || *p.src > 1 {
-						write(w, badRequest("fault rates must be within [0,1]"))
-						return
-					}
-					*p.dst = *p.src
-				}
-			}
-			s.SetFaults(f5, f4, fa)
-		default:
-			write(w, apigError(http.StatusMethodNotAllowed, CodeAPINotFound, "Method not allowed", reqID))
-			return
-		}
-		f5, f4, fa := s.Faults()
-		write(w, okJSON(faultsJSON{f5, f4, fa}))
-		return
-	default:
-		write(w, apigError(http.StatusNotFound, CodeAPINotFound, "The API does not exist or has not been published in the environment", reqID))
-		return
+		all[svc.kind()] = svc.adminJobs()
 	}
-	write(w, apigError(http.StatusMethodNotAllowed, CodeAPINotFound, "Method not allowed", reqID))
+	if kind == allJobsKind {
+		return okJSON(all)
+	}
+	return apigError(http.StatusNotFound, CodeAPINotFound, "There is no job kind named "+kind, c.reqID)
+}
+
+func (s *Server) faultsAnswer() response {
+	f5, f4, fa := s.Faults()
+	return okJSON(faultsJSON{f5, f4, fa})
+}
+
+func (s *Server) setFaults(c *call) response {
+	var fb faultsBody
+	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, 1<<16))
+	if err := dec.Decode(&fb); err != nil {
+		return badRequest("The format of message is error: %v", err)
+	}
+	f5, f4, fa := s.Faults()
+	for _, p := range []struct {
+		src *float64
+		dst *float64
+	}{{fb.Fault5xx, &f5}, {fb.Fault429, &f4}, {fb.FaultAfterCommit, &fa}} {
+		if p.src != nil {
+			if *p.src < 0 || *p.src > 1 {
+				return badRequest("fault rates must be within [0,1]")
+			}
+			*p.dst = *p.src
+		}
+	}
+	s.SetFaults(f5, f4, fa)
+	return s.faultsAnswer()
+}
+
+// serveAdmin answers an admin route.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, reqID string) {
+	write(w, s.admin(&call{w: w, r: r, reqID: reqID}))
+}
+
+func (s *Server) admin(c *call) response {
+	if !isLoopback(c.r.RemoteAddr) {
+		return apigError(http.StatusForbidden, "APIGW.0302", "The admin routes of the emulator are only served to loopback clients", c.reqID)
+	}
+	rt, status := s.admins.match(c.r)
+	switch {
+	case rt != nil:
+		return rt.h(c)
+	case status == http.StatusMethodNotAllowed:
+		return apigError(http.StatusMethodNotAllowed, CodeAPINotFound, "Method not allowed", c.reqID)
+	default:
+		return apigError(http.StatusNotFound, CodeAPINotFound, "The API does not exist or has not been published in the environment", c.reqID)
+	}
 }

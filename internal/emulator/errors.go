@@ -21,13 +21,23 @@ const (
 	CodeBackendUnavail = "APIG.0202" // injected 502 after commit
 )
 
-// response is what a handler produces; ServeHTTP writes it.
+// response is what a handler or a gateway step produces; ServeHTTP writes
+// it (or, for an abort, writes nothing).
 type response struct {
 	status    int
 	body      []byte
 	errorCode string
 	header    http.Header
+	abort     abortKind
 }
+
+type abortKind int
+
+const (
+	abortNone abortKind = iota
+	abortGone           // the client went away: nothing to write
+	abortDrop           // drop the connection after the work was done
+)
 
 func marshal(v any) []byte {
 	var buf bytes.Buffer

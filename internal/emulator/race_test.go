@@ -271,8 +271,17 @@ func TestStateFileDebouncedWrite(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("state file not written after a create")
 	}
-	jobs, err := loadState(path)
+	jobs, err := readStateFile(path)
 	if err != nil || len(jobs) != 1 || jobs[0].ID != c.ID {
 		t.Fatalf("state file: %v %v", jobs, err)
 	}
+}
+
+// readStateFile loads a state file into a fresh server and returns its jobs.
+func readStateFile(path string) ([]JobSnapshot, error) {
+	s, err := New(Options{StateFile: path})
+	if err != nil {
+		return nil, err
+	}
+	return s.Jobs(), nil
 }

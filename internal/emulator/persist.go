@@ -1,12 +1,12 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 )
@@ -17,48 +17,67 @@ const stateDebounce = 100 * time.Millisecond
 
 const stateVersion = 1
 
-type stateFile struct {
-	Version int    `json:"version"`
-	Jobs    []*job `json:"jobs"`
-}
-
-// loadState reads a state file; a missing file is an empty state.
-func loadState(path string) ([]*job, error) {
+// loadState reads a state file into the services; a missing file is an
+// empty state. The file is one JSON object: "version", then one section
+// per service (its stateKey).
+func (s *Server) loadState(path string) error {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("emulator: read state file: %w", err)
+		return fmt.Errorf("emulator: read state file: %w", err)
 	}
-	var sf stateFile
-	if err := json.Unmarshal(b, &sf); err != nil {
-		return nil, fmt.Errorf("emulator: parse state file %s: %w", path, err)
+	var sections map[string]json.RawMessage
+	if err := json.Unmarshal(b, &sections); err != nil {
+		return fmt.Errorf("emulator: parse state file %s: %w", path, err)
 	}
-	if sf.Version != stateVersion {
-		return nil, fmt.Errorf("emulator: state file %s has version %d, want %d", path, sf.Version, stateVersion)
-	}
-	for _, j := range sf.Jobs {
-		if j == nil || !batchIDRE.MatchString(j.ID) || j.Retries < 0 || j.Retries > 1 ||
-			(j.Outcome != StateSuccess && j.Outcome != StateDead) {
-			return nil, fmt.Errorf("emulator: state file %s holds an invalid job", path)
+	var version int
+	if v, ok := sections["version"]; ok {
+		if err := json.Unmarshal(v, &version); err != nil {
+			return fmt.Errorf("emulator: parse state file %s: %w", path, err)
 		}
-		j.render()
 	}
-	return sf.Jobs, nil
+	if version != stateVersion {
+		return fmt.Errorf("emulator: state file %s has version %d, want %d", path, version, stateVersion)
+	}
+	for _, svc := range s.services {
+		raw, ok := sections[svc.stateKey()]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		if err := svc.load(raw); err != nil {
+			return fmt.Errorf("emulator: state file %s: %w", path, err)
+		}
+	}
+	return nil
 }
 
-// stateSnapshot serialises every job (under the read lock).
+// stateSnapshot serialises every service's section, in registration order
+// after the version (indented by one space).
 func (s *Server) stateSnapshot() ([]byte, error) {
-	s.mu.RLock()
-	sf := stateFile{Version: stateVersion, Jobs: make([]*job, 0, len(s.jobs))}
-	for _, j := range s.jobs {
-		cp := *j
-		sf.Jobs = append(sf.Jobs, &cp)
+	var compact bytes.Buffer
+	fmt.Fprintf(&compact, `{"version":%d`, stateVersion)
+	for _, svc := range s.services {
+		raw, err := svc.save()
+		if err != nil {
+			return nil, err
+		}
+		if raw == nil {
+			continue
+		}
+		key, _ := json.Marshal(svc.stateKey())
+		compact.WriteByte(',')
+		compact.Write(key)
+		compact.WriteByte(':')
+		compact.Write(raw)
 	}
-	s.mu.RUnlock()
-	sort.Slice(sf.Jobs, func(a, b int) bool { return sf.Jobs[a].Seq < sf.Jobs[b].Seq })
-	return json.MarshalIndent(sf, "", " ")
+	compact.WriteByte('}')
+	var out bytes.Buffer
+	if err := json.Indent(&out, compact.Bytes(), "", " "); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // changed is called after every mutation.

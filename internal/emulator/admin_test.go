@@ -1,0 +1,50 @@
+package emulator
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// adminRequest sends an admin request from a loopback client to a loopback Host.
+func (h *harness) admin(method, path, body string, hdr http.Header) *httptest.ResponseRecorder {
+	h.t.Helper()
+	var r *http.Request
+	if body == "" {
+		r = httptest.NewRequest(method, "http://127.0.0.1:8787"+path, nil)
+	} else {
+		r = httptest.NewRequest(method, "http://127.0.0.1:8787"+path, strings.NewReader(body))
+	}
+	r.RemoteAddr = "127.0.0.1:40000"
+	for k, v := range hdr {
+		r.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	h.s.ServeHTTP(rec, r)
+	return rec
+}
+
+// Every service contributes its jobs to the admin routes under its kind;
+// GET /_emulator/jobs keeps the batch answer.
+func TestAdminJobsOfEveryKind(t *testing.T) {
+	h := newHarness(t, Options{})
+	c := h.create(`{"file":"a.jar","queue":"default"}`)
+	legacy := h.admin("GET", "/_emulator/jobs", "", nil)
+	batch := h.admin("GET", "/_emulator/jobs/batch", "", nil)
+	if legacy.Code != 200 || batch.Body.String() != legacy.Body.String() {
+		t.Fatalf("jobs/batch %q vs jobs %q", batch.Body, legacy.Body)
+	}
+	all := decodeAs[map[string][]map[string]any](t, h.admin("GET", "/_emulator/jobs/all", "", nil))
+	for _, svc := range h.s.services {
+		if _, ok := all[svc.kind()]; !ok {
+			t.Errorf("jobs/all has no %q: %v", svc.kind(), all)
+		}
+	}
+	if len(all) != len(h.s.services) || len(all["batch"]) != 1 || all["batch"][0]["id"] != c.ID {
+		t.Fatalf("jobs/all %v", all)
+	}
+	expectError(t, h.admin("GET", "/_emulator/jobs/nope", "", nil), 404, CodeAPINotFound)
+	expectError(t, h.admin("DELETE", "/_emulator/jobs/batch", "", nil), 405, CodeAPINotFound)
+	expectError(t, h.admin("HEAD", "/_emulator/requests", "", nil), 405, CodeAPINotFound)
+}

@@ -1,0 +1,42 @@
+package emulator
+
+import "encoding/json"
+
+// service is one API collection: it registers its routes on the gateway
+// and owns its objects. The gateway, the admin routes and the state file
+// reach it only through this interface.
+type service interface {
+	// kind names the collection's jobs on the admin routes
+	// (GET /_emulator/jobs/{kind}).
+	kind() string
+	// register adds the collection's routes.
+	register(rt *routes)
+	// adminJobs is the JSON value that lists its jobs, oldest first.
+	adminJobs() any
+	// reset forgets every object.
+	reset()
+	// stateKey is its section of the state file; save returns the section
+	// (nil: nothing to keep) and load restores it.
+	stateKey() string
+	save() (json.RawMessage, error)
+	load(raw json.RawMessage) error
+}
+
+// env is what the server lends to every service.
+type env struct {
+	opts    *Options // effective options, read only
+	clock   Clock
+	changed func() // after every change: schedules a state file write
+}
+
+// collections holds one service per API collection. Adding a collection is
+// a field here and a line in newServices; the first service answers the
+// historical GET /_emulator/jobs.
+type collections struct {
+	batch *batchService
+}
+
+func (s *Server) newServices(e env) []service {
+	s.batch = newBatchService(e)
+	return []service{s.batch}
+}
