@@ -145,7 +145,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"max_retry_times": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Maximum number of automatic retries, from 0 to 100 (DLI's default is 20).",
-				Validators:    []validator.Int64{int64validator.Between(0, maxRetryTimes)},
+				Validators: []validator.Int64{int64validator.Between(0, maxRetryTimes)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(intChangedUnlessImportedDefault,
 					"Changing max_retry_times re-runs the job.", "Changing `max_retry_times` re-runs the job.")},
 			},

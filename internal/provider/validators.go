@@ -34,7 +34,7 @@ type stringCheck struct {
 	quote   bool // whether the message may quote the value
 }
 
-func (c stringCheck) Description(context.Context) string         { return c.rule }
+func (c stringCheck) Description(context.Context) string             { return c.rule }
 func (c stringCheck) MarkdownDescription(ctx context.Context) string { return c.Description(ctx) }
 
 func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
