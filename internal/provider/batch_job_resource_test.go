@@ -551,14 +551,39 @@ func TestAccBatchJob_validation(t *testing.T) {
 		{`  resources = [{ name = "a.jar", type = "zip" }]`, `resources\[0\].type.*value must be one of`},
 		{`  jars = ["obs://b/a.jar", ""]`, `jars\[1\].*string length must be at least 1`},
 		{`  conf = { "" = "x" }`, `conf.*string length must be at least 1`},
-		{`  conf = { "` + client.SubmissionMarkerConfKey + `" = "x" }`, `conf.*must be none of`},
-		{`  wait_for = "finished"`, `wait_for.*value must be one of`},
+		{`  conf = { "` + client.SubmissionMarkerConfKey + `" = "x" }`, `conf.*sets the key "` + regexp.QuoteMeta(client.SubmissionMarkerConfKey) + `", which is reserved: the provider puts a unique marker there`},
+		{`  wait_for = "forever"`, `wait_for.*value must be one of`},
+		// Null elements are refused on the attribute, not by a conversion error at apply.
+		{`  args = ["a", null]`, `Null List Value.*args`},
+		{`  jars = [null]`, `Null List Value.*jars`},
+		{`  files = [null]`, `Null List Value.*files`},
+		{`  resources = [null]`, `Null List Value.*resources`},
+		{`  conf = { a = null }`, `Null Map Value.*conf`},
+		{`  triggers = { a = null }`, `Null Map Value.*triggers`},
+		// Timeouts that cannot be met, blank or malformed names.
+		{`  timeouts = { create = "-5m" }`, `timeouts.create must be a positive duration such as 30m or 2h, got "-5m"`},
+		{`  timeouts = { delete = "0s" }`, `timeouts.delete must be a positive duration`},
+		{`  class_name = " "`, `class_name must not be empty or only white space`},
+		{`  resources = [{ name = "  ", type = "jar" }]`, `resources\[0\].name must not be empty or only white space`},
 		{`  timeouts = { create = "soon" }`, `"soon" must be a string containing a sequence of decimal numbers`},
 	}
 	steps := []resource.TestStep{}
 	for _, tc := range tests {
 		steps = append(steps, resource.TestStep{
 			Config:      jobConfig(tg, "validation", tc.extra),
+			PlanOnly:    true,
+			ExpectError: wrapped("(?s)" + tc.want),
+		})
+	}
+	// Arguments that jobConfig fixes: queue, file and name.
+	for _, tc := range []struct{ queue, file, name, want string }{
+		{`"a b"`, `"obs://b/a.jar"`, `"n"`, `queue must be a DLI queue name: letters, digits, '_' and '-'`},
+		{`"default"`, `"  "`, `"n"`, `file must not be empty or only white space`},
+		{`"default"`, `"obs://b/a.jar"`, `"a\u0000b"`, `name must not contain control characters`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config: tg.ProviderConfig() + fmt.Sprintf("resource \"dli_batch_job\" \"test\" {\n  queue = %s\n  file = %s\n  name = %s\n}\n",
+				tc.queue, tc.file, tc.name),
 			PlanOnly:    true,
 			ExpectError: wrapped("(?s)" + tc.want),
 		})
