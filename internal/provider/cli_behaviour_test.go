@@ -133,7 +133,10 @@ func TestAccBatchJob_interruptedWaitSaysInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err == nil {
+			t.Errorf("the interrupted apply succeeded:\n%s", out.String())
+		}
 	case <-time.After(2 * time.Minute):
 		_ = cmd.Process.Kill()
 		t.Fatalf("terraform did not exit after the interrupt:\n%s", out.String())
