@@ -24,9 +24,7 @@ func NewBatchJobLogDataSource() datasource.DataSource {
 	return &batchJobLogDataSource{}
 }
 
-type batchJobLogDataSource struct {
-	client *client.Client
-}
+type batchJobLogDataSource struct{ dataSourceBase }
 
 type batchJobLogDataModel struct {
 	BatchID types.String `tfsdk:"batch_id"`
@@ -48,7 +46,7 @@ func (d *batchJobLogDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"DLI returns the last `size` lines (100 by default).",
 		Attributes: map[string]schema.Attribute{
 			"batch_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the batch job.",
-				Validators: []validator.String{uuidValidator()}},
+				Validators: []validator.String{batchJobIDValidator()}},
 			"from": schema.Int64Attribute{Optional: true, MarkdownDescription: "Index of the first line to return, from 0.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)}},
 			"size": schema.Int64Attribute{Optional: true, MarkdownDescription: "Number of lines to return (DLI's default is 100).",
@@ -64,14 +62,10 @@ func (d *batchJobLogDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-func (d *batchJobLogDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *batchJobLogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model batchJobLogDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
 	opts := client.LogOptions{

@@ -140,12 +140,15 @@ func jobArgsFromRequest(req *client.CreateBatchJobRequest, job *client.BatchJob,
 		CatalogName:        keepNullString(prior.CatalogName, req.CatalogName),
 		ExecutionAgencyURN: keepNullString(prior.ExecutionAgencyURN, req.ExecutionAgencyURN),
 	}
-	// DLI may echo defaults for values the user never set (auto_recovery false, max_retry_times 20).
-	if prior.AutoRecovery.IsNull() && !a.AutoRecovery.ValueBool() {
-		a.AutoRecovery = types.BoolNull()
+	// DLI may echo defaults for values the user never set (auto_recovery false, max_retry_times
+	// 20), or leave them out: either way the prior value, null or the default spelled out, stays.
+	if !a.AutoRecovery.ValueBool() && (prior.AutoRecovery.IsNull() || !prior.AutoRecovery.ValueBool()) {
+		a.AutoRecovery = prior.AutoRecovery
 	}
-	if prior.MaxRetryTimes.IsNull() && a.MaxRetryTimes.ValueInt64() == defaultDLIMaxRetryTimes {
-		a.MaxRetryTimes = types.Int64Null()
+	if retries := a.MaxRetryTimes; retries.IsNull() || retries.ValueInt64() == defaultDLIMaxRetryTimes {
+		if prior.MaxRetryTimes.IsNull() || prior.MaxRetryTimes.ValueInt64() == defaultDLIMaxRetryTimes {
+			a.MaxRetryTimes = prior.MaxRetryTimes
+		}
 	}
 	if len(req.Resources) > 0 {
 		a.Resources = make([]packageModel, 0, len(req.Resources))
@@ -170,9 +173,6 @@ func jobArgsFromRequest(req *client.CreateBatchJobRequest, job *client.BatchJob,
 	return a
 }
 
-// defaultDLIMaxRetryTimes is what DLI echoes in req_body when max_retry_times was not sent.
-const defaultDLIMaxRetryTimes = 20
-
 func packageFromClient(r client.JobResource) packageModel {
 	return packageModel{Name: types.StringValue(r.Name), Type: types.StringValue(r.Type)}
 }
@@ -182,7 +182,7 @@ func statusFromJob(job *client.BatchJob) jobStatusModel {
 		State:     types.StringValue(string(job.State)),
 		AppID:     types.StringValue(job.AppID),
 		Owner:     types.StringValue(job.Owner),
-		ProxyUser: types.StringValue(job.ProxyUser),
+		ProxyUser: optionalString(job.ProxyUser),
 		Kind:      types.StringValue(job.Kind),
 		ScType:    types.StringValue(job.ScType),
 		CreatedAt: types.StringValue(formatTime(job.CreatedAt)),
@@ -190,11 +190,23 @@ func statusFromJob(job *client.BatchJob) jobStatusModel {
 	}
 }
 
+// timeLayout is RFC 3339 with exactly three fractional digits: DLI keeps milliseconds, and a
+// fixed width keeps times comparable as text.
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(timeLayout)
+}
+
+// optionalString is null for "": DLI reports "" for what it does not know.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
 }
 
 func firstNonEmpty(values ...string) string {

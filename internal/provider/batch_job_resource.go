@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,6 +18,8 @@ import (
 const (
 	defaultCreateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
+	// finalReadTimeout bounds the one read after a wait whose own context may be over.
+	finalReadTimeout = 10 * time.Second
 )
 
 var (
@@ -34,9 +35,7 @@ func NewBatchJobResource() resource.Resource {
 	return &batchJobResource{}
 }
 
-type batchJobResource struct {
-	client *client.Client
-}
+type batchJobResource struct{ resourceBase }
 
 type batchJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
@@ -55,19 +54,6 @@ func (r *batchJobResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = batchJobResourceSchema(ctx)
-}
-
-func (r *batchJobResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	c, ok := req.ProviderData.(*client.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected resource configure type",
-			fmt.Sprintf("Expected *client.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	r.client = c
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -107,7 +93,7 @@ func (r *batchJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *batchJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan batchJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
@@ -129,6 +115,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	// Track the job before waiting: if the wait fails or is interrupted, the job is in state
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -136,46 +123,41 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 
 	targets := waitTargets(plan.WaitFor.ValueString())
 	if len(targets) == 0 {
-		return
+		return // the create answer is what DLI last reported
 	}
-	state, err := r.client.WaitForBatchJob(ctx, job.ID, targets...)
-	if err != nil {
-		if state != "" {
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("state"), string(state))...)
-		}
-		resp.Diagnostics.AddError("Batch job did not reach "+plan.WaitFor.ValueString(), describeWaitError(job.ID, plan.WaitFor.ValueString(), err))
-		return
-	}
-	// The job has changed since it was submitted (application ID, times): one read records it.
-	plan.State = types.StringValue(string(state))
-	if current, err := r.client.GetBatchJob(ctx, job.ID); err == nil {
+	last, waitErr := r.client.WaitForBatchJob(ctx, job.ID, targets...)
+
+	// Whatever the wait's outcome, one read records the job as DLI last reported it (application
+	// ID, times), so the next plan shows no change made "outside of Terraform". The wait's own
+	// context may be over (timeout, Ctrl-C): the read gets a short one of its own.
+	readCtx, cancelRead := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
+	defer cancelRead()
+	if current, err := r.client.GetBatchJob(readCtx, job.ID); err == nil {
 		plan.jobStatusModel = statusFromJob(current)
+		last = current.State
 	} else {
+		if last != "" {
+			plan.State = types.StringValue(string(last))
+		}
 		tflog.Warn(ctx, "could not read the job after waiting; its details refresh on the next plan", map[string]any{"batch_id": job.ID, "error": err.Error()})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if waitErr != nil {
+		summary, detail := describeWaitError(job.ID, plan.WaitFor.ValueString(), timeout, last, waitErr)
+		resp.Diagnostics.AddError(summary, detail)
+	}
 }
 
 func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state batchJobResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
 	id := state.ID.ValueString()
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
-		last := client.ParseJobState(state.State.ValueString())
-		if last.IsTerminal() {
-			// History was purged; the job ran to its end. Keeping it avoids a surprise re-run.
-			resp.Diagnostics.AddWarning("Finished batch job no longer in DLI",
-				fmt.Sprintf("Batch job %s was last seen %s and DLI no longer lists it (its history was purged). "+
-					"It stays in state as it was, so it is not submitted again; change triggers to re-run it.", id, last))
-			return
-		}
-		resp.Diagnostics.AddWarning("Batch job not found",
-			fmt.Sprintf("Batch job %s was not found in DLI; it is removed from state and will be submitted again on the next apply.", id))
-		resp.State.RemoveResource(ctx)
+		r.readNotFound(ctx, req, resp, state)
 		return
 	}
 	if err != nil {
@@ -184,10 +166,45 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.applyJob(job)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+}
+
+// purgeNotedKey marks, in private state, that the user was told a finished job is no longer
+// listed by DLI, so that the warning is not repeated on every plan.
+const purgeNotedKey = "purge_noted"
+
+func (r *batchJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state batchJobResourceModel) {
+	id := state.ID.ValueString()
+	last := client.ParseJobState(state.State.ValueString())
+	if last.IsTerminal() {
+		// History was purged; the job ran to its end. Keeping it avoids a surprise re-run.
+		noted, diags := req.Private.GetKey(ctx, purgeNotedKey)
+		resp.Diagnostics.Append(diags...)
+		if len(noted) == 0 {
+			resp.Diagnostics.AddWarning("Finished batch job no longer in DLI",
+				fmt.Sprintf("Batch job %s was last seen %s and DLI no longer lists it (its history was purged). "+
+					"It stays in state as it was, so it is not submitted again; change triggers to re-run it. "+
+					"This warning is not repeated.", id, last))
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, purgeNotedKey, []byte(`true`))...)
+		}
+		return
+	}
+	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
+		resp.Diagnostics.AddError("Batch job not found at the provider's new location",
+			fmt.Sprintf("Batch job %s (last state: %s) lives %s. It stays in state, so that it is not submitted a second "+
+				"time while it may still run there. Point the provider back at the job's project and endpoint (a "+
+				"provider alias works) to manage or destroy it; to forget it on purpose, run `terraform state rm` "+
+				"with this resource's address.", id, stateDesc(last), detail))
+		return
+	}
+	resp.Diagnostics.AddWarning("Batch job not found",
+		fmt.Sprintf("Batch job %s was not found in DLI; it is removed from state and will be submitted again on the next apply.", id))
+	resp.State.RemoveResource(ctx)
 }
 
 // Update only changes provider-side arguments (wait_for, cancel_on_destroy, rerun_on_failure,
-// timeouts): every job argument forces replacement, so no API call is needed.
+// timeouts), or adopts values after an import: every job argument otherwise forces
+// replacement, so no API call is needed.
 func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan batchJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -198,42 +215,9 @@ func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 }
 
-// Delete cancels the job if it is still active, then waits until DLI reports it finished.
-func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state batchJobResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := state.ID.ValueString()
-	if !state.CancelOnDestroy.IsNull() && !state.CancelOnDestroy.ValueBool() {
-		tflog.Info(ctx, "forgetting batch job without cancelling it (cancel_on_destroy = false)", map[string]any{"batch_id": id})
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	// The state last read (normally by the refresh just before) spares a request: a finished job
-	// needs none, an active one is cancelled straight away.
-	final, err := r.client.CancelAndWait(ctx, id, client.ParseJobState(state.State.ValueString()))
-	if err != nil {
-		resp.Diagnostics.AddError("Error cancelling batch job", fmt.Sprintf("Could not cancel batch job %s: %s", id, err))
-		return
-	}
-	tflog.Info(ctx, "batch job destroyed", map[string]any{"batch_id": id, "final_state": string(final)})
-}
-
 func (r *batchJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if !uuidPattern.MatchString(id) {
+	if !client.ValidBatchID(id) {
 		resp.Diagnostics.AddError("Invalid batch job ID",
 			fmt.Sprintf("Import needs the ID of a DLI batch job, a UUID such as 0a324461-d9d9-45da-a52a-3b3c7a3d809e; got %q.", req.ID))
 		return
@@ -244,17 +228,6 @@ func (r *batchJobResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rerun_on_failure"), false)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
-
-func (r *batchJobResource) configured(diags interface{ AddError(string, string) }) bool {
-	if r.client != nil {
-		return true
-	}
-	diags.AddError("Provider not configured", notConfiguredDetail)
-	return false
-}
-
-const notConfiguredDetail = "The dli provider has no usable configuration yet, usually because its arguments depend on " +
-	"values that are only known after apply. Apply the resources they come from first, or set the arguments directly."
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so
 // that an imported job plans clean and out-of-band changes show up as drift.
@@ -274,21 +247,9 @@ func waitTargets(waitFor string) []client.JobState {
 		return []client.JobState{client.StateRunning, client.StateSuccess}
 	case waitForSuccess:
 		return []client.JobState{client.StateSuccess}
+	case waitForFinished:
+		return []client.JobState{client.StateSuccess, client.StateDead}
 	default:
 		return nil
 	}
-}
-
-func describeWaitError(id, waitFor string, err error) string {
-	var failed *client.JobFailedError
-	if errors.As(err, &failed) {
-		msg := fmt.Sprintf("Batch job %s ended %s while apply waited for %s. It stays in state as tainted and "+
-			"will be replaced on the next apply.", id, failed.State, waitFor)
-		if len(failed.Log) > 0 {
-			msg += "\n\nLast lines of the job's log:\n  " + strings.Join(failed.Log, "\n  ")
-		}
-		return msg
-	}
-	return fmt.Sprintf("Waiting for batch job %s to reach %s failed: %s\n\nThe job was submitted and stays in state as "+
-		"tainted; the next apply replaces it (cancelling it if it is still active).", id, waitFor, err)
 }

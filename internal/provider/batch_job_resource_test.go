@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
-	"github.com/dli-tf/terraform-provider-dli/internal/client"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
@@ -527,50 +526,6 @@ func TestAccBatchJob_badCredentials(t *testing.T) {
 	})
 	if jobs := tg.Emulator.Jobs(); len(jobs) != 0 {
 		t.Errorf("a refused submission created %d jobs", len(jobs))
-	}
-}
-
-// Every validator rejects bad input at plan time with a message naming the rule, before any
-// request is sent.
-func TestAccBatchJob_validation(t *testing.T) {
-	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	tests := []struct {
-		extra string
-		want  string
-	}{
-		{`  driver_memory = "2048"`, `driver_memory.*must be a whole amount with a unit M or G`},
-		{`  executor_memory = "2T"`, `executor_memory.*must be a whole amount with a unit M or G`},
-		{`  driver_cores = 0`, `driver_cores.*between 1 and 256`},
-		{`  executor_cores = 1000`, `executor_cores.*between 1 and 256`},
-		{`  num_executors = 0`, `num_executors.*between 1 and 10000`},
-		{`  max_retry_times = 101`, `max_retry_times.*between 0 and 100`},
-		{`  specification = "D"`, `specification.*value must be one of`},
-		{`  feature = "gpu"`, `feature.*value must be one of`},
-		{`  feature = "custom"`, `feature = "custom" runs your own image`},
-		{`  image = "org/spark:3"`, `image is only used with feature = "custom"`},
-		{`  resources = [{ name = "a.jar", type = "zip" }]`, `resources\[0\].type.*value must be one of`},
-		{`  jars = ["obs://b/a.jar", ""]`, `jars\[1\].*string length must be at least 1`},
-		{`  conf = { "" = "x" }`, `conf.*string length must be at least 1`},
-		{`  conf = { "` + client.SubmissionMarkerConfKey + `" = "x" }`, `conf.*must be none of`},
-		{`  wait_for = "finished"`, `wait_for.*value must be one of`},
-		{`  timeouts = { create = "soon" }`, `"soon" must be a string containing a sequence of decimal numbers`},
-	}
-	steps := []resource.TestStep{}
-	for _, tc := range tests {
-		steps = append(steps, resource.TestStep{
-			Config:      jobConfig(tg, "validation", tc.extra),
-			PlanOnly:    true,
-			ExpectError: wrapped("(?s)" + tc.want),
-		})
-	}
-	steps = append(steps, resource.TestStep{
-		Config:      jobConfig(tg, strings.Repeat("n", 129), ""),
-		PlanOnly:    true,
-		ExpectError: wrapped(`(?s)name.*string length must be between 1 and 128`),
-	})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
-	if n := len(tg.Requests("")); n != 0 {
-		t.Errorf("invalid configurations sent %d requests", n)
 	}
 }
 

@@ -2,19 +2,16 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -25,7 +22,7 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// Limits documented by the DLI create API.
+// Limits documented by the DLI create API (dli_02_0124).
 const (
 	maxJobNameLength = 128
 	maxRetryTimes    = 100
@@ -38,204 +35,145 @@ const (
 	waitForSubmitted = "submitted"
 	waitForRunning   = "running"
 	waitForSuccess   = "success"
+	waitForFinished  = "finished"
 )
 
-var (
-	memoryPattern = regexp.MustCompile(`^[1-9][0-9]*[MmGg]$`)
-	uuidPattern   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	resourceTypes = []string{"jar", "pyFile", "file", "modelFile"}
-)
+var resourceTypes = []string{"jar", "pyFile", "file", "modelFile"}
 
-// Descriptions shared by the resource and the data sources, so docs say the same thing everywhere.
-const (
-	descID             = "Batch job ID (a UUID) assigned by DLI."
-	descQueue          = "Name of the general-purpose DLI queue the job runs on (`queue` in the API)."
-	descFile           = "Main program: an OBS path such as `obs://bucket/path/app.jar`, or a package uploaded to DLI package management (`group/package`). Spark 3.3 and later accept OBS paths only."
-	descClassName      = "Main class of a JAR application, such as `org.apache.spark.examples.SparkPi`. Leave unset for Python applications."
-	descName           = "Job name, at most 128 characters."
-	descArgs           = "Arguments passed to the application's main class, in order."
-	descJars           = "Dependency JARs: OBS paths or uploaded package names."
-	descPythonFiles    = "Dependency Python files: OBS paths or uploaded pyFile packages (`pyFiles` in the API)."
-	descFiles          = "Other dependency files: OBS paths or uploaded file packages."
-	descModules        = "DLI system dependency modules, such as `sys.datasource.rds` or `sys.datasource.css`."
-	descResources      = "Packages already uploaded to the queue, each with its type. Not supported from Spark 3.3 on; use `jars`, `python_files` and `files`."
-	descResourceName   = "Package name or OBS path."
-	descResourceType   = "Package type: `jar`, `pyFile`, `file` or `modelFile`."
-	descGroups         = "Package groups to load. Not supported from Spark 3.3 on."
-	descGroupName      = "Name of the package group."
-	descGroupResources = "Packages of the group to load."
-	descConf           = "Spark configuration properties (`conf` in the API), such as `spark.dli.job.agency.name`. Values are sensitive in logs: the provider never logs them. On the local emulator, `emulator.outcome` (`success` or `dead`) and `emulator.run_duration` (a Go duration) script the job."
-	descSpecification  = "Compute preset (`sc_type` in the API): `A` (8 vCPU, 32 GB), `B` (16 vCPU, 64 GB) or `C` (32 vCPU, 128 GB). DLI uses `A` when unset. Explicit sizing arguments override it."
-	descDriverMemory   = "Driver memory with a unit, such as `2G` or `2048M`."
-	descDriverCores    = "Driver CPU cores."
-	descExecutorMemory = "Memory per executor with a unit, such as `4G` or `4096M`."
-	descExecutorCores  = "CPU cores per executor."
-	descNumExecutors   = "Number of executors."
-	descObsBucket      = "OBS bucket in which DLI saves the job's data and logs."
-	descAutoRecovery   = "Whether DLI retries the job automatically after an abnormal failure."
-	descMaxRetryTimes  = "Maximum number of automatic retries, from 0 to 100 (DLI's default is 20)."
-	descFeature        = "Job image type: `basic` (DLI's Spark image), `ai` (AI-enhanced image) or `custom` (your own image, set with `image`)."
-	descSparkVersion   = "Spark version, such as `3.3.1`, used with the `basic` and `ai` features."
-	descImage          = "Custom SWR image `organization/image:tag`. Required with `feature = \"custom\"`, and only allowed then."
-	descCatalogName    = "Set to `dli` to give the job access to DLI metadata."
-	descAgencyURN      = "Name of the IAM agency the job runs as (Spark 3.3.1 and later)."
-	descState          = "Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or `dead`. A cancelled job ends `dead`."
-	descAppID          = "Back-end Spark application ID; empty until the job runs."
-	descOwner          = "User who submitted the job."
-	descProxyUser      = "Proxy user (resource tenant) of the job."
-	descKind           = "Job type reported by DLI (`spark`)."
-	descScType         = "Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."
-	descCreatedAt      = "Submission time, RFC 3339."
-	descUpdatedAt      = "Time of the job's last update in DLI, RFC 3339."
-	descLog            = "The last lines (up to 10) of the job's log."
-)
+// providerSideAttributes are the resource's own settings, not part of the job: the data
+// sources, derived from the resource schema, leave them out.
+var providerSideAttributes = []string{"wait_for", "cancel_on_destroy", "rerun_on_failure", "triggers", "timeouts"}
 
-// importedKey marks, in private state, a job imported and not yet updated: DLI does not know its
-// triggers, so the configured ones are adopted instead of re-running the job.
-const importedKey = "imported"
-
-func triggersChanged(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	imported, diags := req.Private.GetKey(ctx, importedKey)
-	resp.Diagnostics.Append(diags...)
-	resp.RequiresReplace = len(imported) == 0 || !req.StateValue.IsNull()
-}
-
-func stringListValidators() []validator.List {
-	return []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))}
-}
-
-func memoryValidators() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(memoryPattern, "must be a whole amount with a unit M or G, such as 2G or 2048M")}
-}
+const descConf = "Spark configuration properties (`conf` in the API), such as `spark.dli.job.agency.name`. " +
+	"They show in plans, so that a reviewer sees which property changes. Wrap a secret value in `sensitive()` " +
+	"(`\"spark.datasource.password\" = sensitive(var.password)`): Terraform then masks that element alone in plans " +
+	"and output. It is still stored in state, as every argument is; a write-only `secret_conf` (Terraform 1.11 and " +
+	"later), which keeps values out of state, is planned. The provider never logs conf values. On the local " +
+	"emulator, `emulator.outcome` (`success` or `dead`) and `emulator.run_duration` (a Go duration) script the job."
 
 func batchJobResourceSchema(ctx context.Context) schema.Schema {
-	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	replaceInt := []planmodifier.Int64{int64planmodifier.RequiresReplace()}
-	replaceList := []planmodifier.List{listplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-
 	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v, PlanModifiers: replaceString}
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
 	}
 	optionalInt := func(desc string, v ...validator.Int64) schema.Int64Attribute {
-		return schema.Int64Attribute{Optional: true, MarkdownDescription: desc, Validators: v, PlanModifiers: replaceInt}
+		return schema.Int64Attribute{Optional: true, MarkdownDescription: desc, Validators: v,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()}}
 	}
 	stringList := func(desc string) schema.ListAttribute {
-		return schema.ListAttribute{
-			Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
-			Validators: stringListValidators(), PlanModifiers: replaceList,
-		}
+		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
+			Validators: stringListValidators(), PlanModifiers: replaceListUnlessImportedEmpty}
 	}
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
 	}
 	packageAttributes := map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			Required: true, MarkdownDescription: descResourceName,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"type": schema.StringAttribute{
-			Required: true, MarkdownDescription: descResourceType,
-			Validators: []validator.String{stringvalidator.OneOf(resourceTypes...)},
-		},
+		"name": schema.StringAttribute{Required: true, MarkdownDescription: "Package name or OBS path.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator()}},
+		"type": schema.StringAttribute{Required: true, MarkdownDescription: "Package type: `jar`, `pyFile`, `file` or `modelFile`.",
+			Validators: []validator.String{stringvalidator.OneOf(resourceTypes...)}},
 	}
+	noNullObjects := []validator.List{listvalidator.NoNullValues()}
 
 	return schema.Schema{
-		MarkdownDescription: "One Spark batch job submitted to a DLI queue.\n\n" +
-			"`terraform apply` submits the job (one API request) and, depending on `wait_for`, waits until it runs or " +
-			"succeeds. The job is recorded in state the moment it is submitted, so a failed or interrupted wait never " +
-			"leaves an untracked job behind: the job stays in state as tainted and is replaced on the next apply.\n\n" +
-			"A submitted job cannot be changed: every job argument forces a replacement, which cancels the old job and " +
-			"submits a new one. `wait_for`, `cancel_on_destroy` and `rerun_on_failure` change in place without an API call.\n\n" +
-			"`terraform destroy` cancels the job (`DELETE /v2.0/{project_id}/batches/{batch_id}`, answered " +
-			"`{\"msg\": \"deleted\"}`) when it is still `starting`, `running` or `recovering`, then waits until DLI reports " +
-			"it `dead`. A finished job costs no request to destroy, and a job DLI no longer knows is simply forgotten. " +
-			"With `cancel_on_destroy = false` the job keeps running and is only removed from state.\n\n" +
-			"A job that finished stays in state as it is: refreshing never re-runs it. Set `rerun_on_failure` to have a " +
-			"`dead` job replaced on the next apply, or change `triggers` to run the job again on purpose.\n\n" +
-			"Submitting is not idempotent, so a submission is never re-sent blindly. Each one carries a unique marker, " +
-			"the Spark property `" + client.SubmissionMarkerConfKey + "` (a random UUID, which Spark ignores): when the " +
-			"outcome of a submission is unknown (a dropped connection, a gateway error), the provider looks for the job " +
-			"carrying its marker and adopts it, and submits again only if there is none. The marker is not part of `conf` " +
-			"in state and never shows as a difference; `conf` may not set it.",
+		MarkdownDescription: batchJobDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: descID, PlanModifiers: keep},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Batch job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
 			"queue": schema.StringAttribute{
-				Required: true, MarkdownDescription: descQueue, PlanModifiers: replaceString,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 128)},
+				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the general-purpose DLI queue the job runs on (`queue` in the API).",
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128), queueNameValidator()},
 			},
 			"file": schema.StringAttribute{
-				Required: true, MarkdownDescription: descFile, PlanModifiers: replaceString,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Main program: an OBS path such as `obs://bucket/path/app.jar`, or a package uploaded to " +
+					"DLI package management (`group/package`). Spark 3.3 and later accept OBS paths only.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator(), printableValidator()},
 			},
-			"class_name":   optionalString(descClassName, stringvalidator.LengthAtLeast(1)),
-			"name":         optionalString(descName, stringvalidator.LengthBetween(1, maxJobNameLength)),
-			"args":         stringList(descArgs),
-			"jars":         stringList(descJars),
-			"python_files": stringList(descPythonFiles),
-			"files":        stringList(descFiles),
-			"modules":      stringList(descModules),
+			"class_name": optionalString("Main class of a JAR application, such as `org.apache.spark.examples.SparkPi`. "+
+				"Leave unset for Python applications.", stringvalidator.LengthAtLeast(1), notBlankValidator(), printableValidator()),
+			"name": optionalString("Job name, at most 128 characters.",
+				stringvalidator.LengthBetween(1, maxJobNameLength), printableValidator()),
+			"args":         stringList("Arguments passed to the application's main class, in order."),
+			"jars":         stringList("Dependency JARs: OBS paths or uploaded package names."),
+			"python_files": stringList("Dependency Python files: OBS paths or uploaded pyFile packages (`pyFiles` in the API)."),
+			"files":        stringList("Other dependency files: OBS paths or uploaded file packages."),
+			"modules":      stringList("DLI system dependency modules, such as `sys.datasource.rds` or `sys.datasource.css`."),
 			"resources": schema.ListNestedAttribute{
-				Optional: true, MarkdownDescription: descResources, PlanModifiers: replaceList,
+				Optional: true, PlanModifiers: replaceListUnlessImportedEmpty, Validators: noNullObjects,
+				MarkdownDescription: "Packages already uploaded to the queue, each with its type. Not supported from Spark " +
+					"3.3 on; use `jars`, `python_files` and `files`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: packageAttributes},
 			},
 			"groups": schema.ListNestedAttribute{
-				Optional: true, MarkdownDescription: descGroups, PlanModifiers: replaceList,
+				Optional: true, PlanModifiers: replaceListUnlessImportedEmpty, Validators: noNullObjects,
+				MarkdownDescription: "Package groups to load. Not supported from Spark 3.3 on.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{
-						Required: true, MarkdownDescription: descGroupName,
-						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
+					"name": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the package group.",
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator()}},
 					"resources": schema.ListNestedAttribute{
-						Required: true, MarkdownDescription: descGroupResources,
+						Required: true, MarkdownDescription: "Packages of the group to load.",
 						NestedObject: schema.NestedAttributeObject{Attributes: packageAttributes},
-						Validators:   []validator.List{listvalidator.SizeAtLeast(1)},
+						Validators:   []validator.List{listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()},
 					},
 				}},
 			},
 			"conf": schema.MapAttribute{
-				Optional: true, Sensitive: true, ElementType: types.StringType,
-				MarkdownDescription: descConf + " Sensitive, because Spark properties often carry passwords.",
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Optional: true, ElementType: types.StringType, MarkdownDescription: descConf,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(mapChangedUnlessImportedEmpty,
+					"Changing conf re-runs the job.", "Changing `conf` re-runs the job.")},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(
-						stringvalidator.LengthAtLeast(1),
-						stringvalidator.NoneOf(client.SubmissionMarkerConfKey),
-					),
+					mapvalidator.NoNullValues(),
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), reservedConfKeyValidator()),
 				},
 			},
-			"specification": optionalString(descSpecification, stringvalidator.OneOf("A", "B", "C")),
-			"driver_memory": optionalString(descDriverMemory, memoryValidators()...),
-			"driver_cores":  optionalInt(descDriverCores, int64validator.Between(1, maxCores)),
-			"executor_memory": optionalString(descExecutorMemory,
-				memoryValidators()...),
-			"executor_cores": optionalInt(descExecutorCores, int64validator.Between(1, maxCores)),
-			"num_executors":  optionalInt(descNumExecutors, int64validator.Between(1, maxExecutors)),
-			"obs_bucket":     optionalString(descObsBucket, stringvalidator.LengthBetween(3, 63)),
+			"specification": optionalString("Compute preset (`sc_type` in the API): `A` (8 vCPU, 32 GB), `B` (16 vCPU, "+
+				"64 GB) or `C` (32 vCPU, 128 GB). DLI uses `A` when unset. Explicit sizing arguments override it.",
+				stringvalidator.OneOf("A", "B", "C")),
+			"driver_memory":   optionalString("Driver memory with a unit, such as `2G` or `2048M`.", memoryValidator()),
+			"driver_cores":    optionalInt("Driver CPU cores.", int64validator.Between(1, maxCores)),
+			"executor_memory": optionalString("Memory per executor with a unit, such as `4G` or `4096M`.", memoryValidator()),
+			"executor_cores":  optionalInt("CPU cores per executor.", int64validator.Between(1, maxCores)),
+			"num_executors":   optionalInt("Number of executors.", int64validator.Between(1, maxExecutors)),
+			"obs_bucket": optionalString("OBS bucket in which DLI saves the job's data and logs.",
+				stringvalidator.LengthBetween(3, 63)),
 			"auto_recovery": schema.BoolAttribute{
-				Optional: true, MarkdownDescription: descAutoRecovery,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				Optional: true, MarkdownDescription: "Whether DLI retries the job automatically after an abnormal failure.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplaceIf(boolChangedUnlessImportedDefault,
+					"Changing auto_recovery re-runs the job.", "Changing `auto_recovery` re-runs the job.")},
 			},
-			"max_retry_times": optionalInt(descMaxRetryTimes, int64validator.Between(0, maxRetryTimes)),
-			"feature":         optionalString(descFeature, stringvalidator.OneOf("basic", "ai", "custom")),
-			"spark_version":   optionalString(descSparkVersion, stringvalidator.LengthAtLeast(1)),
-			"image":           optionalString(descImage, stringvalidator.LengthAtLeast(1)),
-			"catalog_name":    optionalString(descCatalogName, stringvalidator.LengthAtLeast(1)),
-			"execution_agency_urn": optionalString(descAgencyURN,
+			"max_retry_times": schema.Int64Attribute{
+				Optional: true, MarkdownDescription: "Maximum number of automatic retries, from 0 to 100 (DLI's default is 20).",
+				Validators: []validator.Int64{int64validator.Between(0, maxRetryTimes)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(intChangedUnlessImportedDefault,
+					"Changing max_retry_times re-runs the job.", "Changing `max_retry_times` re-runs the job.")},
+			},
+			"feature": optionalString("Job image type: `basic` (DLI's Spark image), `ai` (AI-enhanced image) or "+
+				"`custom` (your own image, set with `image`).", stringvalidator.OneOf("basic", "ai", "custom")),
+			"spark_version": optionalString("Spark version, such as `3.3.1`, used with the `basic` and `ai` features.",
+				stringvalidator.LengthAtLeast(1)),
+			"image": optionalString("Custom SWR image `organization/image:tag`. Required with `feature = \"custom\"`, "+
+				"and only allowed then.", stringvalidator.LengthAtLeast(1)),
+			"catalog_name": optionalString("Set to `dli` to give the job access to DLI metadata.", stringvalidator.LengthAtLeast(1)),
+			"execution_agency_urn": optionalString("Name of the IAM agency the job runs as (Spark 3.3.1 and later).",
 				stringvalidator.LengthAtLeast(1)),
 
 			"wait_for": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(waitForSubmitted),
-				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForSuccess)},
+				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForSuccess, waitForFinished)},
 				MarkdownDescription: "What `apply` waits for after submitting: `submitted` (default; return at once), " +
-					"`running` (the job started, or already finished successfully) or `success` (the job finished " +
-					"successfully). If the job ends `dead` while waiting, apply fails with the last lines of its log and the " +
-					"job stays in state as tainted. The wait is bounded by `timeouts.create`.",
+					"`running` (the job started, or already finished successfully), `success` (the job finished " +
+					"successfully) or `finished` (the job ended, `success` or `dead`: its end is recorded in `state` " +
+					"without an error, for tests that assert a failure). With `running` or `success`, a job that ends " +
+					"`dead` fails the apply with the last lines of its log and stays in state as tainted. The wait is " +
+					"bounded by `timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in " +
+					"state as tainted: `terraform untaint` keeps it.",
 			},
 			"cancel_on_destroy": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Whether destroying (or replacing) the resource cancels a job that is still active. " +
-					"Defaults to `true`. With `false`, the job is left to run and only removed from state.",
+					"Defaults to `true`. With `false`, the job is left to run and only removed from state (with a warning naming it).",
 			},
 			"rerun_on_failure": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -243,7 +181,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 					"Defaults to `false`: a finished job, failed or not, is never re-run by surprise.",
 			},
 			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType,
+				Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
 					"Changing triggers re-runs the job, except when the job was just imported: its triggers are adopted.",
 					"Changing `triggers` re-runs the job, except when the job was just imported: its triggers are adopted.")},
@@ -251,84 +189,64 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 					"submits a new one). Use it to run the job again when, say, its input data changes. A freshly " +
 					"imported job adopts the configured triggers without re-running.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`).",
 				DeleteDescription: "How long destroy may wait for a cancelled job to end (default `10m`).",
-			}),
+			})),
 
-			"state":      schema.StringAttribute{Computed: true, MarkdownDescription: descState, PlanModifiers: keep},
-			"app_id":     computed(descAppID),
-			"owner":      computed(descOwner),
-			"proxy_user": computed(descProxyUser),
-			"kind":       computed(descKind),
-			"sc_type":    computed(descScType),
-			"created_at": computed(descCreatedAt),
-			"updated_at": computed(descUpdatedAt),
+			"state": schema.StringAttribute{Computed: true, PlanModifiers: keep,
+				MarkdownDescription: "Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or " +
+					"`dead`. A cancelled job ends `dead`."},
+			"app_id":     computed("Back-end Spark application ID; empty until the job runs."),
+			"owner":      computed("User who submitted the job."),
+			"proxy_user": computed("Proxy user (resource tenant) of the job; null when DLI reports none."),
+			"kind":       computed("Job type reported by DLI (`spark`)."),
+			"sc_type":    computed("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
+			"created_at": computed("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
+			"updated_at": computed("Time of the job's last update in DLI, in the form of `created_at`."),
 		},
 	}
 }
 
-// jobDataSourceAttributes describes a job as the data sources expose it: the resource's names,
-// all computed.
-func jobDataSourceAttributes() map[string]dsschema.Attribute {
-	str := func(desc string) dsschema.StringAttribute {
-		return dsschema.StringAttribute{Computed: true, MarkdownDescription: desc}
+const batchJobDescription = "One Spark batch job submitted to a DLI queue.\n\n" +
+	"`terraform apply` submits the job (one API request) and, depending on `wait_for`, waits until it runs, succeeds " +
+	"or ends. The job is recorded in state the moment it is submitted, so a failed or interrupted wait never leaves an " +
+	"untracked job behind: the job stays in state as tainted and is replaced on the next apply (`terraform untaint` " +
+	"keeps it instead).\n\n" +
+	"A submitted job cannot be changed: every job argument forces a replacement, which cancels the old job and " +
+	"submits a new one. `wait_for`, `cancel_on_destroy` and `rerun_on_failure` change in place without an API call.\n\n" +
+	"`terraform destroy` cancels the job (`DELETE /v2.0/{project_id}/batches/{batch_id}`, answered " +
+	"`{\"msg\": \"deleted\"}`) when it is still `starting`, `running` or `recovering`, then waits until DLI reports " +
+	"it `dead`. A finished job costs no request to destroy, and a job DLI no longer knows is simply forgotten. " +
+	"With `cancel_on_destroy = false` the job keeps running and is only removed from state.\n\n" +
+	"The state records where the job lives (project and endpoint). If the provider is later pointed elsewhere and " +
+	"DLI there does not know an active job, the provider refuses to forget it rather than submit it a second time.\n\n" +
+	"A job that finished stays in state as it is: refreshing never re-runs it. Set `rerun_on_failure` to have a " +
+	"`dead` job replaced on the next apply, or change `triggers` to run the job again on purpose.\n\n" +
+	"Submitting is not idempotent, so a submission is never re-sent blindly. Each one carries a unique marker, " +
+	"the Spark property `" + client.SubmissionMarkerConfKey + "` (a random UUID, which Spark ignores): when the " +
+	"outcome of a submission is unknown (a dropped connection, a gateway error), the provider looks for the job " +
+	"carrying its marker and adopts it, and submits again only if there is none. The marker is not part of `conf` " +
+	"in state and never shows as a difference; `conf` may not set it.\n\n" +
+	"Import takes the job ID. The arguments are read back from the submission DLI keeps, so an imported job plans " +
+	"clean, also with `terraform plan -generate-config-out`; arguments written with DLI's default values " +
+	"(`auto_recovery = false`, `max_retry_times = 20`, `args = []`, `conf = {}`) are adopted without a re-run."
+
+// positiveTimeouts adds a "> 0" check to every duration of a timeouts block.
+func positiveTimeouts(a schema.Attribute) schema.Attribute {
+	block, ok := a.(schema.SingleNestedAttribute)
+	if !ok {
+		return a
 	}
-	num := func(desc string) dsschema.Int64Attribute {
-		return dsschema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	attrs := make(map[string]schema.Attribute, len(block.Attributes))
+	for name, nested := range block.Attributes {
+		if s, ok := nested.(schema.StringAttribute); ok {
+			s.Validators = append(append([]validator.String{}, s.Validators...), positiveDurationValidator())
+			nested = s
+		}
+		attrs[name] = nested
 	}
-	list := func(desc string) dsschema.ListAttribute {
-		return dsschema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
-	}
-	packages := dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-		"name": str(descResourceName),
-		"type": str(descResourceType),
-	}}
-	return map[string]dsschema.Attribute{
-		"id":           str(descID),
-		"queue":        str(descQueue),
-		"file":         str(descFile),
-		"class_name":   str(descClassName),
-		"name":         str(descName),
-		"args":         list(descArgs),
-		"jars":         list(descJars),
-		"python_files": list(descPythonFiles),
-		"files":        list(descFiles),
-		"modules":      list(descModules),
-		"resources":    dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: descResources, NestedObject: packages},
-		"groups": dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: descGroups,
-			NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-				"name":      str(descGroupName),
-				"resources": dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: descGroupResources, NestedObject: packages},
-			}},
-		},
-		"conf": dsschema.MapAttribute{
-			Computed: true, ElementType: types.StringType, Sensitive: true,
-			MarkdownDescription: descConf + " Marked sensitive here because values often hold passwords.",
-		},
-		"specification":        str(descSpecification),
-		"driver_memory":        str(descDriverMemory),
-		"driver_cores":         num(descDriverCores),
-		"executor_memory":      str(descExecutorMemory),
-		"executor_cores":       num(descExecutorCores),
-		"num_executors":        num(descNumExecutors),
-		"obs_bucket":           str(descObsBucket),
-		"auto_recovery":        dsschema.BoolAttribute{Computed: true, MarkdownDescription: descAutoRecovery},
-		"max_retry_times":      num(descMaxRetryTimes),
-		"feature":              str(descFeature),
-		"spark_version":        str(descSparkVersion),
-		"image":                str(descImage),
-		"catalog_name":         str(descCatalogName),
-		"execution_agency_urn": str(descAgencyURN),
-		"state":                str(descState),
-		"app_id":               str(descAppID),
-		"owner":                str(descOwner),
-		"proxy_user":           str(descProxyUser),
-		"kind":                 str(descKind),
-		"sc_type":              str(descScType),
-		"created_at":           str(descCreatedAt),
-		"updated_at":           str(descUpdatedAt),
-		"log":                  list(descLog),
-	}
+	block.Attributes = attrs
+	return block
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -30,13 +32,13 @@ func NewBatchJobsDataSource() datasource.DataSource {
 	return &batchJobsDataSource{}
 }
 
-type batchJobsDataSource struct {
-	client *client.Client
-}
+type batchJobsDataSource struct{ dataSourceBase }
 
 type batchJobsDataModel struct {
 	Queue         types.String        `tfsdk:"queue"`
 	Name          types.String        `tfsdk:"name"`
+	NamePrefix    types.String        `tfsdk:"name_prefix"`
+	NameRegex     types.String        `tfsdk:"name_regex"`
 	State         types.String        `tfsdk:"state"`
 	Owner         types.String        `tfsdk:"owner"`
 	CreatedAfter  types.String        `tfsdk:"created_after"`
@@ -51,15 +53,23 @@ func (d *batchJobsDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *batchJobsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	rfc3339 := []validator.String{rfc3339Validator{}}
+	rfc3339 := []validator.String{rfc3339Validator()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists Spark batch jobs of the project, filtered on the server, following every page " +
 			"(DLI returns at most 100 jobs per request). Each job has the attribute names of the `dli_batch_job` resource.",
 		Attributes: map[string]schema.Attribute{
 			"queue": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs of this queue. Without it, jobs of every queue are listed.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"name": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs with this name.",
+			"name": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs with this name (filtered by DLI).",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, maxJobNameLength)}},
+			"name_prefix": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Only jobs whose name starts with this text. DLI filters on exact names only, so " +
+					"this filter applies to the listed jobs (every page is still read).",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, maxJobNameLength)}},
+			"name_regex": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Only jobs whose name matches this regular expression (RE2 syntax, unanchored: " +
+					"use `^` and `$` to match the whole name). Applied to the listed jobs, like `name_prefix`.",
+				Validators: []validator.String{regexValidator()}},
 			"state": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs in this state: `starting`, `running`, `recovering`, `success` or `dead`.",
 				Validators: []validator.String{stringvalidator.OneOf("starting", "running", "recovering", "success", "dead")}},
 			"owner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs submitted by this user.",
@@ -79,14 +89,10 @@ func (d *batchJobsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *batchJobsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *batchJobsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model batchJobsDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
-	if resp.Diagnostics.HasError() || !dataSourceConfigured(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
 	opts := client.ListOptions{
@@ -104,9 +110,13 @@ func (d *batchJobsDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.AddError("Error listing batch jobs", fmt.Sprintf("Could not list batch jobs: %s", err))
 		return
 	}
+	keep := nameFilter(model.NamePrefix.ValueString(), model.NameRegex.ValueString())
 	model.IDs = make([]string, 0, len(jobs))
 	model.Jobs = make([]batchJobDataModel, 0, len(jobs))
 	for i := range jobs {
+		if !keep(jobs[i].Name) {
+			continue
+		}
 		model.IDs = append(model.IDs, jobs[i].ID)
 		model.Jobs = append(model.Jobs, jobDataFromClient(&jobs[i]))
 	}
@@ -120,21 +130,10 @@ func parseOptionalTime(v types.String) (time.Time, error) {
 	return time.Parse(time.RFC3339, v.ValueString())
 }
 
-// rfc3339Validator checks timestamps at plan time with a message that shows the expected form.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 timestamp such as 2026-11-01T00:00:00Z"
-}
-
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v rfc3339Validator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := parseOptionalTime(req.ConfigValue); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+// nameFilter is the local part of the name filters; the validators have checked the pattern.
+func nameFilter(prefix, pattern string) func(string) bool {
+	re, _ := regexp.Compile(pattern)
+	return func(name string) bool {
+		return strings.HasPrefix(name, prefix) && (re == nil || re.MatchString(name))
 	}
 }

@@ -143,6 +143,30 @@ func TestAccExamples_import(t *testing.T) {
 // Terraform 1.6 or later: the PATH terraform (or DLI_TFTEST_TERRAFORM) is used when it is recent
 // enough; otherwise the test says why it skips.
 func TestModule_terraformTest(t *testing.T) {
+	tf := terraformTestCLI(t)
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	ws := acctest.NewWorkspace(t, tg, tf, nil)
+	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "modules", "spark_job"))
+	cmd := ws.Command(nil, "test", "-no-color")
+	b, err := cmd.CombinedOutput()
+	t.Logf("terraform test:\n%s", b)
+	if err != nil {
+		t.Fatalf("terraform test failed: %v", err)
+	}
+	if !regexp.MustCompile(`Success! 4 passed, 0 failed`).Match(b) {
+		t.Errorf("expected all 4 runs to pass")
+	}
+	for _, job := range tg.Emulator.Jobs() {
+		if job.State != "dead" && job.State != "success" {
+			t.Errorf("terraform test left job %s %s", job.ID, job.State)
+		}
+	}
+}
+
+// terraformTestCLI is a Terraform CLI that has `terraform test` (1.6 or later): the PATH
+// terraform, or DLI_TFTEST_TERRAFORM. The test skips, saying why, when there is none.
+func terraformTestCLI(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run Terraform")
 	}
@@ -160,12 +184,18 @@ func TestModule_terraformTest(t *testing.T) {
 	if m := regexp.MustCompile(`Terraform v1\.(\d+)\.`).FindSubmatch(out); m == nil || len(m[1]) == 1 && m[1][0] < '6' {
 		t.Skipf("terraform test needs Terraform >= 1.6; %s is %s", tf, strings.SplitN(string(out), "\n", 2)[0])
 	}
+	return tf
+}
 
+// The patterns of the testing guide (examples/guides/testing, embedded in the guide) pass as
+// written: a failed job recorded with wait_for = "finished", and a postcondition caught by
+// expect_failures.
+func TestGuide_testingPatterns(t *testing.T) {
+	tf := terraformTestCLI(t)
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	ws := acctest.NewWorkspace(t, tg, tf, nil)
-	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "modules", "spark_job"))
-	cmd := ws.Command(nil, "test", "-no-color")
-	b, err := cmd.CombinedOutput()
+	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "guides", "testing"))
+	b, err := ws.Command(nil, "test", "-no-color").CombinedOutput()
 	t.Logf("terraform test:\n%s", b)
 	if err != nil {
 		t.Fatalf("terraform test failed: %v", err)

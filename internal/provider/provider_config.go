@@ -58,10 +58,13 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 
 	cfg.Region = str(m.Region, envRegion)
 	cfg.ProjectID = str(m.ProjectID, envProjectID)
-	cfg.AccessKey = str(m.AccessKey, envAccessKey)
-	cfg.SecretKey = str(m.SecretKey, envSecretKey)
-	cfg.SecurityToken = str(m.SecurityToken, envSecurityToken)
-	cfg.AuthToken = str(m.AuthToken, envAuthToken)
+	creds, origins := chooseCredentials(m, env)
+	if creds == nil {
+		known = false
+	} else {
+		cfg.AccessKey, cfg.SecretKey = creds[attrAccessKey], creds[attrSecretKey]
+		cfg.SecurityToken, cfg.AuthToken = creds[attrSecurityToken], creds[attrAuthToken]
+	}
 	cfg.Endpoint = str(m.Endpoint, envEndpoint)
 
 	switch {
@@ -101,39 +104,114 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 	if !known {
 		return cfg, false, diags
 	}
-	diags.Append(checkCredentials(cfg)...)
+	diags.Append(checkCredentials(cfg, origins)...)
 	diags.Append(checkLocation(&cfg)...)
 	return cfg, true, diags
 }
 
-func checkCredentials(cfg client.Config) diag.Diagnostics {
+// Credential attributes, with the environment variable each one falls back to.
+const (
+	attrAccessKey     = "access_key"
+	attrSecretKey     = "secret_key"
+	attrSecurityToken = "security_token"
+	attrAuthToken     = "auth_token"
+)
+
+var credentialEnv = map[string]string{
+	attrAccessKey: envAccessKey, attrSecretKey: envSecretKey, attrSecurityToken: envSecurityToken, attrAuthToken: envAuthToken,
+}
+
+// chooseCredentials picks the authentication method. A method set in the provider block wins
+// over one that only comes from the environment: a token in the block ignores HW_ACCESS_KEY and
+// the rest of the pair, and a key pair in the block ignores HW_AUTH_TOKEN (its missing halves
+// still fall back to their variables). Conflicts are only possible inside one source, and are
+// left to checkCredentials. origins says where each chosen value came from. The map is nil when
+// a value in the block is not known yet.
+func chooseCredentials(m providerModel, env func(string) (string, bool)) (creds, origins map[string]string) {
+	block := map[string]types.String{
+		attrAccessKey: m.AccessKey, attrSecretKey: m.SecretKey, attrSecurityToken: m.SecurityToken, attrAuthToken: m.AuthToken,
+	}
+	inBlock := map[string]string{}
+	for name, v := range block {
+		if v.IsUnknown() {
+			return nil, nil
+		}
+		if v.ValueString() != "" {
+			inBlock[name] = v.ValueString()
+		}
+	}
+	fromEnv := func(name string) string {
+		s, _ := env(credentialEnv[name])
+		return strings.TrimSpace(s)
+	}
+	creds, origins = map[string]string{}, map[string]string{}
+	use := func(name string, fallback bool) {
+		if v, ok := inBlock[name]; ok {
+			creds[name], origins[name] = v, "the provider block"
+		} else if v := fromEnv(name); fallback && v != "" {
+			creds[name], origins[name] = v, credentialEnv[name]
+		}
+	}
+	_, blockToken := inBlock[attrAuthToken]
+	blockPair := len(inBlock) > 0 && (!blockToken || len(inBlock) > 1)
+	switch {
+	case blockToken && !blockPair:
+		use(attrAuthToken, false)
+		use(attrSecurityToken, false)
+	case blockPair && !blockToken:
+		for _, name := range []string{attrAccessKey, attrSecretKey, attrSecurityToken} {
+			use(name, true)
+		}
+	default: // all from the block (a conflict there, if any) or all from the environment
+		for name := range credentialEnv {
+			use(name, len(inBlock) == 0)
+		}
+	}
+	return creds, origins
+}
+
+func checkCredentials(cfg client.Config, origins map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
+	from := func(names ...string) string {
+		var parts []string
+		for _, n := range names {
+			if o := origins[n]; o != "" {
+				parts = append(parts, n+" from "+o)
+			}
+		}
+		return " (" + strings.Join(parts, ", ") + ")"
+	}
 	hasAK, hasSK := cfg.AccessKey != "", cfg.SecretKey != ""
 	switch {
 	case cfg.AuthToken != "" && (hasAK || hasSK):
+		where := "in the provider block: remove auth_token or access_key/secret_key there."
+		if origins[attrAuthToken] != "the provider block" {
+			where = "in the environment and the provider block sets no credentials: unset " + envAuthToken + " or " +
+				envAccessKey + "/" + envSecretKey + ", or set the method to use in the provider block (it wins over the environment)."
+		}
 		diags.AddAttributeError(path.Root("auth_token"), "Conflicting DLI credentials",
-			"Both auth_token and an access_key/secret_key pair are set. Choose one authentication method: "+
-				"unset "+envAuthToken+" or "+envAccessKey+"/"+envSecretKey+".")
+			"Both auth_token and an access_key/secret_key pair are set"+from(attrAuthToken, attrAccessKey, attrSecretKey)+
+				". Choose one authentication method "+where)
 	case cfg.AuthToken != "" && cfg.SecurityToken != "":
 		diags.AddAttributeError(path.Root("security_token"), "Security token without access key",
 			"security_token belongs to temporary AK/SK credentials and needs access_key and secret_key; "+
-				"it cannot be combined with auth_token.")
+				"it cannot be combined with auth_token"+from(attrAuthToken, attrSecurityToken)+".")
 	case cfg.AuthToken != "":
 		// token mode
 	case !hasAK && !hasSK && cfg.SecurityToken != "":
 		diags.AddAttributeError(path.Root("security_token"), "Security token without access key",
 			"security_token is only used with temporary AK/SK credentials: set access_key and secret_key "+
-				"("+envAccessKey+", "+envSecretKey+") as well.")
+				"("+envAccessKey+", "+envSecretKey+") as well"+from(attrSecurityToken)+".")
 	case !hasAK && !hasSK:
 		diags.AddAttributeError(path.Root("access_key"), "Missing DLI credentials",
 			"No credentials were found. Set access_key and secret_key (or "+envAccessKey+" and "+envSecretKey+
 				"), optionally with security_token for temporary credentials, or set auth_token ("+envAuthToken+").")
 	case hasAK && !hasSK:
 		diags.AddAttributeError(path.Root("secret_key"), "Missing secret key",
-			"access_key is set but secret_key is not. Set secret_key or "+envSecretKey+".")
+			"access_key is set but secret_key is not"+from(attrAccessKey)+". Set secret_key or "+envSecretKey+".")
 	case !hasAK && hasSK:
 		diags.AddAttributeError(path.Root("access_key"), "Missing access key",
-			"secret_key is set but access_key is not. Set access_key or "+envAccessKey+".")
+			"secret_key is set but access_key is not"+from(attrSecretKey)+". Set access_key or "+envAccessKey+".")
 	}
 	return diags
 }

@@ -45,8 +45,13 @@ func TestResolveConfig_rules(t *testing.T) {
 		}, nil, path.Root("security_token"), "cannot be combined with auth_token"},
 		{"token and AK/SK pair", func(m *providerModel) { m.AuthToken = types.StringValue("tok") }, nil,
 			path.Root("auth_token"), "Choose one authentication method"},
-		{"token from env and AK/SK pair", func(*providerModel) {}, map[string]string{envAuthToken: "tok"},
-			path.Root("auth_token"), "Choose one authentication method"},
+		{"token and AK/SK pair both from the environment", func(m *providerModel) { m.AccessKey, m.SecretKey = types.StringNull(), types.StringNull() },
+			map[string]string{envAuthToken: "tok", envAccessKey: "AK", envSecretKey: "SK"},
+			path.Root("auth_token"), "auth_token from HW_AUTH_TOKEN, access_key from HW_ACCESS_KEY, secret_key from HW_SECRET_KEY). Choose one authentication method"},
+		{"token and AK/SK pair both in the block", func(m *providerModel) { m.AuthToken = types.StringValue("tok") }, map[string]string{envAuthToken: "env-tok"},
+			path.Root("auth_token"), "set (auth_token from the provider block, access_key from the provider block, secret_key from the provider block). Choose one authentication method in the provider block"},
+		{"half a pair in the block, token in the environment", func(m *providerModel) { m.SecretKey = types.StringNull() }, map[string]string{envAuthToken: "tok"},
+			path.Root("secret_key"), "access_key is set but secret_key is not (access_key from the provider block)"},
 		{"missing project id", func(m *providerModel) { m.ProjectID = types.StringNull() }, nil,
 			path.Root("project_id"), "project_id is required"},
 		{"malformed project id", func(m *providerModel) { m.ProjectID = types.StringValue("../queues") }, nil,
@@ -102,6 +107,7 @@ func TestResolveConfig_valid(t *testing.T) {
 		env          map[string]string
 		wantEndpoint string
 		wantRetries  int
+		wantAuth     string // "token", "aksk" or "temporary-aksk"; empty: not checked
 	}{
 		{
 			name:         "everything from the environment",
@@ -144,10 +150,36 @@ func TestResolveConfig_valid(t *testing.T) {
 			wantRetries:  defaultMaxRetries,
 		},
 	}
+	block := func(edit func(*providerModel)) providerModel {
+		m := nullModel()
+		m.ProjectID, m.Endpoint = types.StringValue("p1"), types.StringValue("http://127.0.0.1:8787")
+		edit(&m)
+		return m
+	}
+	tests = append(tests, []struct {
+		name         string
+		model        providerModel
+		env          map[string]string
+		wantEndpoint string
+		wantRetries  int
+		wantAuth     string
+	}{
+		// Credentials in the provider block beat another method that only comes from the environment.
+		{"token in the block, key pair in the environment", block(func(m *providerModel) { m.AuthToken = types.StringValue("tok") }),
+			map[string]string{envAccessKey: "AK", envSecretKey: "SK", envSecurityToken: "ST"}, "http://127.0.0.1:8787", defaultMaxRetries, "token"},
+		{"key pair in the block, token in the environment", block(func(m *providerModel) {
+			m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK")
+		}), map[string]string{envAuthToken: "tok"}, "http://127.0.0.1:8787", defaultMaxRetries, "aksk"},
+		{"access key in the block, its secret from the environment", block(func(m *providerModel) { m.AccessKey = types.StringValue("AK") }),
+			map[string]string{envSecretKey: "SK", envSecurityToken: "ST", envAuthToken: "tok"}, "http://127.0.0.1:8787", defaultMaxRetries, "temporary-aksk"},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			cfg, known, diags := resolveConfig(tt.model, mapEnv(tt.env))
+			if tt.wantAuth != "" && authMode(cfg) != tt.wantAuth {
+				t.Errorf("auth mode = %s, want %s", authMode(cfg), tt.wantAuth)
+			}
 			if diags.HasError() || !known {
 				t.Fatalf("unexpected diagnostics %v (known=%v)", diags, known)
 			}

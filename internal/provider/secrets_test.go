@@ -86,7 +86,8 @@ func secretsTarget(t *testing.T) (*acctest.Target, *signatureRecorder) {
 	}, rec
 }
 
-// secretsJobConfig is one job whose conf carries a password and whose args carry one too.
+// secretsJobConfig is one job whose conf carries a password and whose args carry one too. conf
+// shows in plans, so the password is wrapped in sensitive(), as the resource docs advise.
 func secretsJobConfig(tg *acctest.Target, providerBlock, confValue, argValue string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
@@ -104,7 +105,7 @@ resource "dli_batch_job" "secret" {
   args     = ["--db-password", %q]
   wait_for = "running"
   conf = {
-    "spark.datasource.password" = %q
+    "spark.datasource.password" = sensitive(%q)
     "emulator.run_duration"     = "1h"
   }
 }

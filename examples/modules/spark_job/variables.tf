@@ -52,12 +52,12 @@ variable "size" {
 }
 
 variable "wait_for" {
-  description = "What apply waits for: submitted, running or success."
+  description = "What apply waits for: submitted, running, success or finished (the end, whatever it is)."
   type        = string
   default     = "running"
   validation {
-    condition     = contains(["submitted", "running", "success"], var.wait_for)
-    error_message = "wait_for must be submitted, running or success."
+    condition     = contains(["submitted", "running", "success", "finished"], var.wait_for)
+    error_message = "wait_for must be submitted, running, success or finished."
   }
 }
 

@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+// Delete cancels the job if it is still active, then waits until DLI reports it finished.
+func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state batchJobResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	last := client.ParseJobState(state.State.ValueString())
+	if !state.CancelOnDestroy.IsNull() && !state.CancelOnDestroy.ValueBool() {
+		tflog.Info(ctx, "forgetting batch job without cancelling it (cancel_on_destroy = false)", map[string]any{"batch_id": id})
+		if !last.IsTerminal() {
+			resp.Diagnostics.AddWarning("Batch job left running",
+				fmt.Sprintf("Batch job %s%s was removed from state without being cancelled (cancel_on_destroy = false); "+
+					"its last state was %s and it may still be running in DLI. Cancel it there, or import it again to manage it.",
+					id, jobNameSuffix(state), stateDesc(last)))
+		}
+		return
+	}
+	if !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if !last.IsTerminal() {
+		// At another location a "not found" says nothing about the job: refuse to forget it.
+		if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
+			if _, err := r.client.GetBatchJobState(ctx, id); client.IsNotFound(err) {
+				resp.Diagnostics.AddError("Batch job not found at the provider's new location",
+					fmt.Sprintf("Batch job %s (last state: %s) lives %s. Destroy cannot cancel it from here and does not "+
+						"forget it. Point the provider back at the job's project and endpoint to destroy it; to forget it "+
+						"on purpose (it keeps running), run `terraform state rm` with this resource's address.", id, stateDesc(last), detail))
+				return
+			}
+		}
+	}
+
+	// The state last read (normally by the refresh just before) spares a request: a finished job
+	// needs none, an active one is cancelled straight away.
+	final, err := r.client.CancelAndWait(ctx, id, last)
+	if err != nil {
+		summary, detail := describeDeleteError(ctx, r.client, id, timeout, err)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	tflog.Info(ctx, "batch job destroyed", map[string]any{"batch_id": id, "final_state": string(final)})
+}
+
+func jobNameSuffix(m batchJobResourceModel) string {
+	if name := m.Name.ValueString(); name != "" {
+		return fmt.Sprintf(" (%q)", name)
+	}
+	return ""
+}
+
+// describeDeleteError tells a cancel DLI refused from one it accepted for a job that had not
+// ended within the timeout.
+func describeDeleteError(ctx context.Context, c *client.Client, id string, timeout time.Duration, err error) (string, string) {
+	if !errors.Is(err, context.DeadlineExceeded) || !cancelAccepted(err) {
+		return "Error cancelling batch job", fmt.Sprintf("Could not cancel batch job %s: %s", id, err)
+	}
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
+	defer cancel()
+	last := "unknown"
+	if s, serr := c.GetBatchJobState(readCtx, id); serr == nil {
+		last = string(s)
+	}
+	return "Cancelled batch job did not end in time", fmt.Sprintf("DLI accepted the cancel of batch job %s, but the job "+
+		"had not ended within timeouts.delete (%s); its state is now %s. It stays in state. Destroy uses the timeouts "+
+		"stored in state: to wait longer, first apply a larger value (such as timeouts = { delete = \"30m\" }), then "+
+		"destroy again.", id, timeout, last)
+}
+
+// cancelAccepted reports whether CancelAndWait failed while waiting for the end, that is after
+// DLI accepted the cancel. The client does not type this error yet, so its wording ("waiting
+// for batch job") is the signal; TestBatchJob_deleteTimeoutMessage pins it.
+func cancelAccepted(err error) bool {
+	return strings.Contains(err.Error(), "waiting for batch job")
+}
+
+// describeWaitError explains why apply did not see the job reach wait_for, and what becomes of
+// the job (it is tracked in state as tainted).
+func describeWaitError(id, waitFor string, timeout time.Duration, last client.JobState, err error) (string, string) {
+	var failed *client.JobFailedError
+	if errors.As(err, &failed) {
+		msg := fmt.Sprintf("Batch job %s ended %s while apply waited for %s. It stays in state as tainted and "+
+			"will be replaced on the next apply.", id, failed.State, waitFor)
+		if len(failed.Log) > 0 {
+			msg += "\n\nLast lines of the job's log:\n  " + strings.Join(failed.Log, "\n  ")
+		}
+		return "Batch job did not reach " + waitFor, msg
+	}
+	keep := "The job itself is not affected: it was submitted, is not cancelled, and stays in state as tainted, so the " +
+		"next apply replaces it (cancelling it if it is still active). To keep it instead, run `terraform untaint` " +
+		"with this resource's address (shown with this error)."
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "Interrupted while waiting for batch job", fmt.Sprintf("Apply was interrupted while waiting for batch job "+
+			"%s to reach %s (last state: %s). %s", id, waitFor, stateDesc(last), keep)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Batch job did not reach " + waitFor, fmt.Sprintf("Batch job %s did not reach %s within timeouts.create "+
+			"(%s); last state: %s. %s To wait longer, raise timeouts.create.", id, waitFor, timeout, stateDesc(last), keep)
+	}
+	return "Batch job did not reach " + waitFor, fmt.Sprintf("Waiting for batch job %s to reach %s failed: %s\n\n%s",
+		id, waitFor, err, keep)
+}
+
+func stateDesc(s client.JobState) string {
+	if s == "" {
+		return "unknown"
+	}
+	return string(s)
+}
