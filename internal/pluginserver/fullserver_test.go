@@ -11,7 +11,6 @@ import (
 // context again while they are consumed.
 type fullServer struct{ rec *recorder }
 
-
 func (s fullServer) GetMetadata(ctx context.Context, _ *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
 	s.rec.called("GetMetadata", ctx)
 	return &tfprotov6.GetMetadataResponse{}, nil
