@@ -31,7 +31,7 @@ type fakeProvider struct{ seen *fakeSeen }
 
 type fakeSeen struct {
 	validateAction, planAction, validateList atomic.Int32
-	proceedAction, proceedList                chan struct{}
+	proceedAction, proceedList               chan struct{}
 }
 
 func newFakeSeen() *fakeSeen {
