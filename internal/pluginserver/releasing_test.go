@@ -136,7 +136,10 @@ func checkMethod(t *testing.T, rec *recorder, method reflect.Value, m reflect.Me
 
 func TestReleasing_streamStoppedByTerraformIsReleased(t *testing.T) {
 	rec := newRecorder()
-	w := Releasing(fullServer{rec}).(tfprotov6.ListResourceServer)
+	w, ok := Releasing(fullServer{rec}).(tfprotov6.ListResourceServer)
+	if !ok {
+		t.Fatal("the wrapper of a list resource server is not one")
+	}
 	stream, err := w.ListResource(t.Context(), &tfprotov6.ListResourceRequest{})
 	if err != nil {
 		t.Fatal(err)

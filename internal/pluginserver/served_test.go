@@ -76,7 +76,11 @@ func message(t *testing.T, name, js string) *dynamicpb.Message {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	m := dynamicpb.NewMessage(d.(protoreflect.MessageDescriptor))
+	md, ok := d.(protoreflect.MessageDescriptor)
+	if !ok {
+		t.Fatalf("%s is not a message", name)
+	}
+	m := dynamicpb.NewMessage(md)
 	if err := protojson.Unmarshal([]byte(js), m); err != nil {
 		t.Fatalf("%s from %s: %v", name, js, err)
 	}
