@@ -107,7 +107,10 @@ func (c *Client) CreateBatchJob(ctx context.Context, req *CreateBatchJobRequest)
 			if jerr == nil && job.ID != "" {
 				outcome = fmt.Errorf("dli: %s: HTTP %d with an invalid job id %q", op, res.status, truncate(c.scrub(ctx, job.ID), 80))
 			} else {
-				outcome = fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
+				// Cut before scrubbing (the body may be megabytes), with room for
+				// a secret that crosses the cut.
+				text := c.scrub(ctx, truncate(string(res.body), 4096))
+				outcome = fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(text, 200))
 			}
 		case res.status < 500:
 			return nil, c.apiError(ctx, call, res)

@@ -146,7 +146,12 @@ func (c *Client) execute(ctx context.Context, call apiCall) (*apiResult, *callSt
 		return nil, st, fmt.Errorf("dli: %s: %w", what, &noAnswerError{err})
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	var data []byte
+	if bb, ok := resp.Body.(*bufferedBody); ok && bb.Len() == len(bb.data) {
+		data = bb.data // read in full by the attempt, not consumed since
+	} else {
+		data, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	}
 	if err != nil {
 		// The status line arrived but the body was cut: for a POST this is
 		// as ambiguous as a dropped connection.

@@ -22,9 +22,9 @@ import (
 // envelope is one {"is_success","message"} object.
 type envelope struct {
 	IsSuccess json.RawMessage `json:"is_success"`
-	Message   string          `json:"message"`
-	ErrorCode string          `json:"error_code"`
-	ErrorMsg  string          `json:"error_msg"`
+	Message   json.RawMessage `json:"message"`
+	ErrorCode json.RawMessage `json:"error_code"`
+	ErrorMsg  json.RawMessage `json:"error_msg"`
 }
 
 // errEnvelope says an is_success value is neither a boolean nor "true"/"false".
@@ -60,15 +60,12 @@ func checkEnvelope(op, subject string, status int, header http.Header, body []by
 	switch {
 	case len(t) > 0 && t[0] == '{':
 		var e envelope
-		if json.Unmarshal(t, &e) != nil {
-			return nil
+		if json.Valid(t) && json.Unmarshal(t, &e) == nil {
+			return e.failure(op, subject, status, header, body)
 		}
-		return e.failure(op, subject, status, header, body)
 	case len(t) > 0 && t[0] == '[':
 		var list []json.RawMessage
-		if json.Unmarshal(t, &list) != nil {
-			return nil
-		}
+		_ = json.Unmarshal(t, &list) // not an array of objects: nothing to check
 		for _, item := range list {
 			var e envelope
 			if it := bytes.TrimSpace(item); len(it) == 0 || it[0] != '{' || json.Unmarshal(it, &e) != nil {
@@ -92,11 +89,11 @@ func (e *envelope) failure(op, subject string, status int, header http.Header, b
 	if ok {
 		return nil
 	}
-	msg := firstNonEmpty(e.Message, e.ErrorMsg)
+	msg := firstNonEmpty(rawToString(e.Message), rawToString(e.ErrorMsg))
 	if msg == "" {
 		msg = "is_success is false"
 	}
-	return &APIError{StatusCode: status, Code: e.ErrorCode, Message: msg, Operation: op, Subject: subject,
+	return &APIError{StatusCode: status, Code: rawToString(e.ErrorCode), Message: truncate(msg, maxErrorMessageLen), Operation: op, Subject: subject,
 		Body: body, RequestID: requestIDOf(header)}
 }
 

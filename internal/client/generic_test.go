@@ -30,6 +30,7 @@ func TestEnvelope(t *testing.T) {
 		{"bool false", `{"is_success":false,"message":"queue busy","error_code":"DLI.0999"}`, true, "queue busy", "DLI.0999"},
 		{"string false (Flink)", `{"is_success":"false","message":"no such job"}`, true, "no such job", ""},
 		{"false without message", `{"is_success":false}`, true, "is_success is false", ""},
+		{"false with odd types", `{"is_success":false,"message":5,"error_code":["DLI.1"]}`, true, "5", `["DLI.1"]`},
 		{"false with error_msg only", `{"is_success":false,"error_msg":"bad"}`, true, "bad", ""},
 		{"unreadable value", `{"is_success":"yes"}`, true, `the answer's is_success is "yes", neither true nor false`, ""},
 		{"number", `{"is_success":1}`, true, "the answer's is_success is 1, neither true nor false", ""},

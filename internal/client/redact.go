@@ -196,7 +196,11 @@ func (c *Client) scrub(ctx context.Context, s string) string {
 	for _, secret := range c.allSecrets(ctx) {
 		s = strings.ReplaceAll(s, secret, masked)
 	}
-	return signaturePattern.ReplaceAllString(s, masked)
+	// The regexp is only run where it can match (bodies may be megabytes).
+	if strings.Contains(s, "ignature=") || strings.Contains(strings.ToLower(s), "signature=") {
+		s = signaturePattern.ReplaceAllString(s, masked)
+	}
+	return s
 }
 
 // allSecrets lists the configured and registered secrets, longest first.

@@ -24,8 +24,9 @@ import (
 // This file wires go-retryablehttp: the retry policy (which answers are
 // retried, for which methods), the backoff (exponential with jitter, capped,
 // Retry-After honoured up to the cap, never sleeping past the context
-// deadline), the signing RoundTripper that re-signs every attempt with a
-// fresh X-Sdk-Date and logs it, and the LeveledLogger adapter onto tflog.
+// deadline), and the signing RoundTripper that re-signs every attempt with
+// a fresh X-Sdk-Date, bounds it by AttemptTimeout and logs it (log.go
+// adapts retryablehttp's logger onto tflog).
 
 type callStateKey struct{}
 
@@ -334,6 +335,14 @@ func (e *attemptTimeoutError) Error() string {
 	return fmt.Sprintf("no complete answer within the attempt timeout of %s (%s)", e.limit, e.cause)
 }
 
+// bufferedBody is an answer already read in full by attempt.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
 // attempt sends one request and reads its whole answer (up to
 // maxResponseBody) under the attempt deadline, so that a stalled body ends
 // the attempt instead of hanging the call. handshakeFailed reports a TLS
@@ -358,7 +367,7 @@ func (t *authTransport) attempt(ctx context.Context, out *http.Request) (*http.R
 		if rerr != nil {
 			resp, err = nil, fmt.Errorf("reading the response body: %w", rerr)
 		} else {
-			resp.Body = io.NopCloser(bytes.NewReader(data))
+			resp.Body = &bufferedBody{Reader: bytes.NewReader(data), data: data}
 		}
 	}
 	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
@@ -408,41 +417,4 @@ func (c *Client) authorize(req *http.Request, body []byte) {
 		SignedHeaders: signed,
 		Body:          body,
 	}, c.accessKey, c.secretKey, date))
-}
-
-// leveledLogger adapts retryablehttp.LeveledLogger onto tflog. Per-attempt
-// failures that retryablehttp reports at ERROR are logged at WARN: the final
-// outcome is returned to the caller, who decides whether it is an error.
-type leveledLogger struct{ ctx context.Context }
-
-func (l leveledLogger) Error(msg string, kv ...interface{}) {
-	tflog.Warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l leveledLogger) Info(msg string, kv ...interface{}) {
-	tflog.Info(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l leveledLogger) Debug(msg string, kv ...interface{}) {
-	tflog.Debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l leveledLogger) Warn(msg string, kv ...interface{}) {
-	tflog.Warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-
-func kvFields(kv []interface{}) map[string]interface{} {
-	fields := make(map[string]interface{}, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		key := fmt.Sprint(kv[i])
-		var v interface{} = "(missing)"
-		if i+1 < len(kv) {
-			v = kv[i+1]
-		}
-		switch x := v.(type) {
-		case error:
-			v = x.Error()
-		case fmt.Stringer:
-			v = x.String()
-		}
-		fields[key] = v
-	}
-	return fields
 }
