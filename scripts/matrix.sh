@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 baseline=${BASELINE_TERRAFORM:-$PWD/bin/terraform}
 run=${TESTRUN:-TestAcc|TestModule}
-version_of() { "$1" version 2>/dev/null | head -1; }
+version_of() { "$1" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v'; }
 
 failed=() skipped=() summary=()
 seen=("$(version_of "$baseline")")
