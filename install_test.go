@@ -41,7 +41,7 @@ func cli(t *testing.T) (string, bool) {
 	if err != nil {
 		t.Fatalf("%s version: %v", tf, err)
 	}
-	return tf, strings.HasPrefix(string(out), "OpenTofu")
+	return tf, strings.Contains(string(out), "OpenTofu v") // a warning may come first
 }
 
 func buildRelease(t *testing.T, dir string) string {

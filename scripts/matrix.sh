@@ -12,7 +12,14 @@ cd "$(dirname "$0")/.."
 
 baseline=${BASELINE_TERRAFORM:-$PWD/bin/terraform}
 run=${TESTRUN:-TestAcc|TestModule}
-version_of() { "$1" version 2>/dev/null | head -1; }
+version_of() { "$1" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v'; }
+
+# A CLI configuration variable that names no file makes every CLI warn on stdout, where
+# plugin-testing looks for the version (OpenTofu then fails every test).
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
+	echo "== TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE names no file: unset for the tests"
+	unset TF_CLI_CONFIG_FILE
+fi
 
 failed=() skipped=() summary=()
 seen=("$(version_of "$baseline")")

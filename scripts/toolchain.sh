@@ -23,8 +23,9 @@ esac
 version=${name#*-}
 out=$cache/$name/$tool
 
-# check BIN: the binary runs and reports the version we asked for.
-check() { "$1" version 2>/dev/null | head -1 | grep -q "v$version"; }
+# check BIN: the binary runs and reports the version we asked for (on any line: a warning about
+# the CLI configuration may come first).
+check() { "$1" version 2>/dev/null | grep -qE "^(Terraform|OpenTofu) v${version//./\\.}(-|\$)"; }
 
 if [ -x "$out" ] && check "$out"; then
 	echo "$out"
@@ -78,7 +79,11 @@ tofu)
 		-ldflags "-w -s -X 'github.com/opentofu/opentofu/version.dev=no'" -o "$tmp/$tool" ./cmd/tofu) >&2
 	;;
 esac
-check "$tmp/$tool" || { echo "toolchain.sh: the built $tool does not report v$version" >&2; exit 1; }
+if ! check "$tmp/$tool"; then
+	echo "toolchain.sh: the built $tool does not report v$version; it says:" >&2
+	"$tmp/$tool" version >&2 || true
+	exit 1
+fi
 mv "$tmp/$tool" "$out"
 echo "== built $name in $(( $(date +%s) - start )) s" >&2
 echo "$out"

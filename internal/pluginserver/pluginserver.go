@@ -8,6 +8,10 @@
 //   - With no logging asked for, the plugin libraries still write trace-level JSON to stderr,
 //     which Terraform parses and throws away: a third of the provider's CPU time at scale. It is
 //     switched off only when none of Terraform's logging variables is set.
+//
+// The wrapper keeps every optional protocol interface of the server it wraps (actions, list
+// resources, state stores: terraform-plugin-go v0.31 has them outside ProviderServer), which
+// tf6server looks for by type assertion; see Releasing.
 package pluginserver
 
 import (
