@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// adminRequest sends an admin request from a loopback client to a loopback Host.
-func (h *harness) admin(method, path, body string, hdr http.Header) *httptest.ResponseRecorder {
-	h.t.Helper()
+// request builds an admin request as a local tool sends it: loopback client
+// and Host, JSON content type.
+func (h *harness) request(method, path, body string) *http.Request {
 	var r *http.Request
 	if body == "" {
 		r = httptest.NewRequest(method, "http://127.0.0.1:8787"+path, nil)
@@ -17,12 +17,24 @@ func (h *harness) admin(method, path, body string, hdr http.Header) *httptest.Re
 		r = httptest.NewRequest(method, "http://127.0.0.1:8787"+path, strings.NewReader(body))
 	}
 	r.RemoteAddr = "127.0.0.1:40000"
-	for k, v := range hdr {
-		r.Header[k] = v
-	}
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
+
+func (h *harness) serve(r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.s.ServeHTTP(rec, r)
 	return rec
+}
+
+// admin sends an admin request (see request) with extra headers.
+func (h *harness) admin(method, path, body string, hdr http.Header) *httptest.ResponseRecorder {
+	h.t.Helper()
+	r := h.request(method, path, body)
+	for k, v := range hdr {
+		r.Header[k] = v
+	}
+	return h.serve(r)
 }
 
 // Every service contributes its jobs to the admin routes under its kind;

@@ -3,9 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -141,22 +139,6 @@ func (f *fieldReader) groups(key string) {
 	if err := json.Unmarshal(v, &gs); err != nil {
 		f.fail("the parameter %s must be an array of {name, resources} objects", key)
 	}
-}
-
-// decodeObject decodes exactly one JSON object.
-func decodeObject(body []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, err
-	}
-	if obj == nil {
-		return nil, errors.New("the request body must be a JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
-	}
-	return obj, nil
 }
 
 // parseCreate validates a create body (§2, §9). It returns a DLI.0001 error

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -98,6 +99,12 @@ func (b *batchService) load(raw json.RawMessage) error {
 		if j == nil || !batchIDRE.MatchString(j.ID) || j.Retries < 0 || j.Retries > 1 ||
 			(j.Outcome != StateSuccess && j.Outcome != StateDead) {
 			return errors.New("invalid batch job (id, outcome or retries)")
+		}
+		// IDs are served in lower case (lookups lower-case the path's); a
+		// hand-edited file may have them in upper case.
+		j.ID = strings.ToLower(j.ID)
+		if loaded[j.ID] != nil {
+			return fmt.Errorf("holds the batch job %s twice", j.ID)
 		}
 		j.render()
 		loaded[j.ID] = j

@@ -3,6 +3,8 @@ package emulator
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -30,6 +32,8 @@ const (
 	DefaultCancelDelay = 250 * time.Millisecond
 	// DefaultMaxBodyBytes is the request body limit (413 APIGW.0201 above it).
 	DefaultMaxBodyBytes int64 = 1 << 20
+	// DefaultBodyReadTimeout bounds the reading of a request body.
+	DefaultBodyReadTimeout = 10 * time.Second
 	// DefaultListen is the command's default listen address.
 	DefaultListen = "127.0.0.1:8787"
 )
@@ -86,6 +90,11 @@ type Options struct {
 
 	// MaxBodyBytes is the largest accepted request body. Default 1 MiB.
 	MaxBodyBytes int64
+
+	// BodyReadTimeout bounds the reading of a request body from the
+	// connection: a body still incomplete then is answered 400 APIGW.0201
+	// and its connection closed. Default 10s.
+	BodyReadTimeout time.Duration
 
 	// AccessLog, when set, receives one line per answered API request:
 	// "METHOD PATH STATUS", plus the body of cancels and errors.
@@ -170,6 +179,16 @@ func (o Options) normalize() (Options, error) {
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.BodyReadTimeout <= 0 {
+		o.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if o.StateFile != "" {
+		// Refused now rather than at the first write, minutes later.
+		dir := filepath.Dir(o.StateFile)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return o, fmt.Errorf("emulator: the directory %s of the state file does not exist", dir)
+		}
 	}
 	return o, nil
 }

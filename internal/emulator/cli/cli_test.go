@@ -247,3 +247,18 @@ func TestProcessSignals(t *testing.T) {
 		})
 	}
 }
+
+// A state file in a directory that does not exist is refused at start
+// (exit 2, before listening), not at the first write.
+func TestStateFileInAMissingDirectory(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	missing := filepath.Join(t.TempDir(), "missing", "state.json")
+	// The timeout only ends a run that wrongly started serving.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"-listen", "127.0.0.1:0", "-state-file", missing}, envFrom(nil), &stdout, &stderr)
+	if code != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "does not exist") ||
+		!strings.Contains(stderr.String(), filepath.Dir(missing)) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
