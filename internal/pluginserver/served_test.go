@@ -23,6 +23,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	dliprovider "github.com/dli-tf/terraform-provider-dli/internal/provider"
 )
 
 // servedProvider serves newProvider as the provider binary does (tf6server behind Releasing)
@@ -238,5 +240,28 @@ func TestServed_listResourceReachesTheProviderAndKeepsItsContextWhileStreaming(t
 	}
 	if got := strings.Join(names, ", "); got != "context alive" {
 		t.Errorf("results after the first: %s, want \"context alive\"", got)
+	}
+}
+
+// TestServed_dliProviderAnswersActionAndListRPCs: the provider this binary serves answers the
+// action and list RPCs itself (for a type it does not have, with its own error), rather than
+// tf6server's "Not Implemented".
+func TestServed_dliProviderAnswersActionAndListRPCs(t *testing.T) {
+	conn := servedProvider(t, dliprovider.New("test"))
+	config := msgpack(t, nil)
+	for _, rpc := range []struct{ method, req string }{
+		{"ValidateActionConfig", `{"actionType":"dli_no_such_action","config":` + config + `}`},
+		{"PlanAction", `{"actionType":"dli_no_such_action","config":` + config + `}`},
+		{"ValidateListResourceConfig", `{"typeName":"dli_no_such_list","config":` + config + `}`},
+	} {
+		diags := unary(t, conn, rpc.method, rpc.req).Diagnostics
+		if len(diags) == 0 {
+			t.Errorf("%s of an unknown type: no diagnostic", rpc.method)
+		}
+		for _, d := range diags {
+			if summary, _ := d["summary"].(string); strings.Contains(summary, "Not Implemented") {
+				t.Errorf("%s: %s", rpc.method, summary)
+			}
+		}
 	}
 }
