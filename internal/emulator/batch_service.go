@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -36,7 +35,7 @@ func (b *batchService) register(rt *routes) {
 	rt.read("GET "+base+"/{batch_id}/log", b.handleLog)
 }
 
-var batchIDRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var batchIDRE = jobUUIDRE
 
 func (b *batchService) queueExists(q string) bool { return slices.Contains(b.opts.Queues, q) }
 

@@ -15,7 +15,7 @@
 // One gateway (gateway.go, routes.go: the steps below around an
 // http.ServeMux of method-and-pattern routes) in front of one service per API
 // collection (services.go registers them; batch_*.go is the Spark batch
-// collection). A service registers its routes, owns its objects, lists its
+// collection, sql_*.go the SQL jobs). A service registers its routes, owns its objects, lists its
 // jobs on the admin routes and keeps a section of the state file; the
 // gateway, the admin routes, paging (paging.go) and persistence (persist.go)
 // know no collection.
@@ -23,7 +23,8 @@
 // # Routes
 //
 // The six batch routes under /v2.0/{project_id}/batches (create, list, get,
-// state, log, cancel) with the documented response shapes, times in epoch
+// state, log, cancel) and the SQL job routes under /v1.0/{project_id}/jobs
+// (see "SQL jobs") with the documented response shapes, times in epoch
 // milliseconds. Any other method or path is 404 APIGW.0101 (HEAD included;
 // a path with an empty segment matches nothing; an encoded %2F separates
 // segments). Every response carries an X-Request-Id header (32 hex digits).
@@ -52,8 +53,8 @@
 //	POST /_emulator/reset        forget every object and the request log,
 //	                             re-seed the fault RNG
 //	GET  /_emulator/jobs         batch jobs with their current state
-//	GET  /_emulator/jobs/{kind}  the jobs of one collection (batch, ...)
-//	GET  /_emulator/jobs/all     {"batch":[...], ...}: every collection
+//	GET  /_emulator/jobs/{kind}  the jobs of one collection (batch, sql)
+//	GET  /_emulator/jobs/all     {"batch":[...],"sql":[...]}
 //	GET  /_emulator/faults       {"fault_5xx","fault_429","fault_after_commit"}
 //	POST /_emulator/faults       change some of them
 //
@@ -181,4 +182,50 @@
 //     job's fixed timeline, so jobs continue their life cycle after a
 //     restart. IDs are lower-cased on load (a job twice is refused); a
 //     state file whose directory does not exist is refused by New.
+//
+// # SQL jobs (dli-more-api.md §2)
+//
+// POST …/jobs/submit-job, GET …/jobs/{job_id}/status, …/detail, …/preview,
+// GET …/jobs (list), DELETE …/jobs/{job_id} (cancel) and POST
+// …/jobs/check-sql. Success bodies carry the envelope {"is_success": true,
+// "message": ""} with is_success a JSON boolean. The job type comes from the
+// statement's first keyword (after comments and opening parentheses):
+// SELECT/WITH/VALUES → QUERY, INSERT → INSERT, UPDATE, DELETE, LOAD →
+// IMPORT, GRANT/REVOKE → DCL, CREATE/DROP/ALTER/TRUNCATE/SHOW/DESCRIBE/…
+// → DDL; another keyword is 400 DLI.0004. DCL is synchronous, DDL too when
+// conf holds dli.sql.sqlasync.enabled=false: the submit answer is final
+// (job_mode sync) and the status is FINISHED at once. Other jobs are async:
+// LAUNCHING for JobStart, RUNNING for SQLRun (default 2s; conf entry
+// emulator.run_duration=<Go duration> overrides it), then FINISHED, or
+// FAILED with conf emulator.outcome=failed (status message "DLI.0005:
+// emulated failure …"). A DELETE of a LAUNCHING or RUNNING job answers the
+// envelope; the job keeps its status for CancelDelay, then is CANCELLED.
+// Preview: a QUERY whose select list holds only constants (integers,
+// decimals, 'strings', TRUE/FALSE, NULL; each optionally AS alias; no FROM)
+// answers one row of them, e.g. SELECT 1 AS n, 'x' AS s gives schema
+// [{"n":"int"},{"s":"string"}] and rows [[1,"x"]] (an unaliased column is
+// named by its text); any other QUERY answers no row. The status's detail is
+// that schema as a Spark struct, result_count the row count. user_conf is
+// the conf array as JSON text. The list pages with current-page (from 1) and
+// page-size (1..100, default 50), answers an empty page past the end with
+// job_count the total, and filters on job-type (or ALL), job_types (repeated),
+// job-status, job-id, queue_name, sql_pattern (case-insensitive substring),
+// tags (k=v,…: the key's value contains v), owner, engine_type, db_name,
+// table_name and start/end (inclusive, on start_time); order is
+// start_time_desc (default), start_time_asc, duration_desc or duration_asc.
+//
+// Choices where the reference is UNCONFIRMED (§13): an unknown job ID
+// (valid UUID) is 400 DLI.0002 "The job <id> does not exist" on status,
+// detail, preview and cancel; a non-UUID is 400 DLI.0001; cancelling a
+// FINISHED, FAILED or CANCELLED job is 400 DLI.0007 "… has already finished
+// (status: <status>) and cannot be cancelled"; a failed synchronous
+// statement answers 200 with is_success false and the message (§1.2); the
+// default queue is the first configured one; detail answers its
+// import/export keys empty for other jobs; preview of a job that has not
+// FINISHED, or of another type than QUERY, is 400 DLI.0001; more than one
+// statement is 400 DLI.0001. Validation (400 DLI.0001): sql required;
+// currentdb, current_catalog and queue_name match DLI's name rule; conf
+// entries are "key=value" (blanks around = allowed); tags follow DLI's key
+// and value rules, each key once; engine_type spark or hetuEngine. A queue
+// that does not exist is 400 DLI.0002.
 package emulator

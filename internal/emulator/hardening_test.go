@@ -248,7 +248,7 @@ func TestDuplicateKeysRefused(t *testing.T) {
 	}
 	// One key per object is fine, however often it recurs in other objects.
 	h.create(`{"file":"a.jar","queue":"default","name":"x","groups":[{"name":"a","resources":[{"name":"r","type":"jar"}]},{"name":"b"}],"conf":{"name":"c"}}`)
-	expectError(t, h.admin("POST", "/_emulator/faults", `{"fault_5xx":0.5,"fault_5xx":0}`, nil), 400, CodeParameter)
+	expectError(t, h.admin("POST", "/_emulator/faults", `{"fault_5xx":0.5,"fault_5xx":0}`), 400, CodeParameter)
 	if f5, _, _ := h.s.Faults(); f5 != 0 {
 		t.Fatal("a refused faults body changed the faults")
 	}

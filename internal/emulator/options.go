@@ -28,6 +28,8 @@ const (
 	DefaultJobStart = time.Second
 	// DefaultJobRun is how long a job stays "running" (per attempt).
 	DefaultJobRun = 5 * time.Second
+	// DefaultSQLRun is how long a SQL job stays RUNNING.
+	DefaultSQLRun = 2 * time.Second
 	// DefaultCancelDelay is the time between an accepted DELETE and "dead".
 	DefaultCancelDelay = 250 * time.Millisecond
 	// DefaultMaxBodyBytes is the request body limit (413 APIGW.0201 above it).
@@ -69,6 +71,11 @@ type Options struct {
 	// accepted cancel to "dead". A zero value means the default (1s, 5s,
 	// 250ms); a negative value means zero (immediate).
 	JobStart, JobRun, CancelDelay time.Duration
+
+	// SQLRun is the time an asynchronous SQL job stays RUNNING (after
+	// JobStart in LAUNCHING), unless its conf sets emulator.run_duration.
+	// Zero means DefaultSQLRun (2s); negative means zero.
+	SQLRun time.Duration
 
 	// Fault rates, each in [0,1]: Fault5xx answers 500 DLI.0999 without
 	// doing anything; Fault429 answers 429 APIG.0308 with Retry-After: 1;
@@ -166,6 +173,7 @@ func (o Options) normalize() (Options, error) {
 	o.JobStart = durationOrDefault(o.JobStart, DefaultJobStart)
 	o.JobRun = durationOrDefault(o.JobRun, DefaultJobRun)
 	o.CancelDelay = durationOrDefault(o.CancelDelay, DefaultCancelDelay)
+	o.SQLRun = durationOrDefault(o.SQLRun, DefaultSQLRun)
 	for _, r := range []struct {
 		n string
 		v float64
