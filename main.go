@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 
+	emulatorcli "github.com/dli-tf/terraform-provider-dli/internal/emulator/cli"
 	"github.com/dli-tf/terraform-provider-dli/internal/pluginserver"
 	"github.com/dli-tf/terraform-provider-dli/internal/provider"
 )
@@ -29,7 +30,9 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // commands are what the binary runs besides the provider server, by their first argument.
 // "emulator" is internal/emulator/cli.Run (the README's `terraform-provider-dli emulator`).
-var commands = map[string]command{}
+var commands = map[string]command{
+	"emulator": emulatorcli.Run,
+}
 
 // serve serves the provider; a variable so that the tests do not start a plugin server.
 var serve = func(debug bool) error {
