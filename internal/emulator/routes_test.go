@@ -15,7 +15,7 @@ func TestRouteMatcher(t *testing.T) {
 	}{
 		{"GET", "/v1/p/things/a", "GET /v1/{project_id}/things/{id}", "a", 0},
 		{"DELETE", "/v1/p/things/a", "DELETE /v1/{project_id}/things/{id}", "a", 0},
-		{"GET", "/v1/p/things/.", "GET /v1/{project_id}/things/{id}", ".", 0},  // no cleaning, no redirect
+		{"GET", "/v1/p/things/.", "GET /v1/{project_id}/things/{id}", ".", 0},   // no cleaning, no redirect
 		{"GET", "/v1/p/things/..", "GET /v1/{project_id}/things/{id}", "..", 0}, // the handler judges IDs
 		{"GET", "/v1/p/thing%73/a", "GET /v1/{project_id}/things/{id}", "a", 0},
 		{"HEAD", "/v1/p/things/a", "", "", 405}, // the mux would serve HEAD on GET
