@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -118,9 +119,12 @@ func (s *Server) admin(c *call) response {
 	if !isLoopbackHost(c.r.Host) {
 		return apigError(http.StatusForbidden, CodeAdminForbidden, "The admin routes of the emulator are only served to a loopback Host (localhost, 127.0.0.1, [::1])", c.reqID)
 	}
+	if fromBrowserPage(c.r) {
+		return apigError(http.StatusForbidden, CodeAdminForbidden, "The admin routes of the emulator are not served to web pages", c.reqID)
+	}
 	rt, status := s.admins.match(c.r)
 	switch {
-	case rt != nil && rt.method == http.MethodPost && !isJSON(c.r.Header.Get("Content-Type")):
+	case rt != nil && rt.method == http.MethodPost && !adminPostType(c.r):
 		return apigError(http.StatusUnsupportedMediaType, CodeRequestError, "Unsupported media type: the admin routes take Content-Type: application/json", c.reqID)
 	case rt != nil:
 		return rt.h(c)
@@ -144,6 +148,32 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// fromBrowserPage reports a request a browser sent on behalf of a page of
+// another origin: browsers add Origin to every cross-origin POST (and
+// Sec-Fetch-Site), command-line tools and SDKs send neither.
+func fromBrowserPage(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return true
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !isLoopbackHost(u.Host)
+}
+
+// adminPostType accepts a JSON body, or no body and no content type at all
+// (`curl -X POST .../_emulator/reset`, as the README shows). A form or a
+// "simple" fetch always carries a non-JSON content type.
+func adminPostType(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return r.ContentLength == 0
+	}
+	return isJSON(ct)
 }
 
 func isJSON(contentType string) bool {

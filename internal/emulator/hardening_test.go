@@ -51,6 +51,9 @@ func TestAdminPostsNeedJSON(t *testing.T) {
 	h.create(`{"file":"a.jar","queue":"default"}`)
 	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"} {
 		t.Run("reset "+ct, func(t *testing.T) {
+			if ct == "" {
+				t.Skip("a bodiless POST without a content type is a command-line reset: TestAdminBarePostAndBrowserPages")
+			}
 			r := h.request("POST", "/_emulator/reset", "")
 			r.Header.Del("Content-Type")
 			if ct != "" {
@@ -251,5 +254,41 @@ func TestDuplicateKeysRefused(t *testing.T) {
 	expectError(t, h.admin("POST", "/_emulator/faults", `{"fault_5xx":0.5,"fault_5xx":0}`), 400, CodeParameter)
 	if f5, _, _ := h.s.Faults(); f5 != 0 {
 		t.Fatal("a refused faults body changed the faults")
+	}
+}
+
+// A bodiless POST without a content type (curl -X POST, as the README and the
+// design document show) resets; the same request from a web page of another
+// origin is refused, whatever its content type.
+func TestAdminBarePostAndBrowserPages(t *testing.T) {
+	h := newHarness(t, Options{})
+	cases := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"page of another origin", map[string]string{"Origin": "http://evil.example"}, 403},
+		{"page of another origin with JSON", map[string]string{"Origin": "http://evil.example", "Content-Type": "application/json"}, 403},
+		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"opaque origin", map[string]string{"Origin": "null"}, 403},
+		{"loopback page", map[string]string{"Origin": "http://127.0.0.1:8787"}, 200},
+		{"command line", nil, 200},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h.create(`{"file":"a.jar","queue":"default"}`)
+			r := h.request("POST", "/_emulator/reset", "")
+			r.Header.Del("Content-Type")
+			for k, v := range tc.headers {
+				r.Header.Set(k, v)
+			}
+			rec := h.serve(r)
+			if rec.Code != tc.want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tc.want, rec.Body)
+			}
+			if forgot := len(h.s.Jobs()) == 0; forgot != (tc.want == 200) {
+				t.Fatalf("jobs forgotten = %v after status %d", forgot, rec.Code)
+			}
+		})
 	}
 }
