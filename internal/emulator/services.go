@@ -33,10 +33,14 @@ type env struct {
 // a field here and a line in newServices; the first service answers the
 // historical GET /_emulator/jobs.
 type collections struct {
-	batch *batchService
+	batch  *batchService
+	queues *queueService
+	pools  *poolService
 }
 
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
-	return []service{s.batch}
+	s.queues = newQueueService(e, s.batch)
+	s.pools = newPoolService(e, s.queues)
+	return []service{s.batch, s.queues, s.pools}
 }
