@@ -10,8 +10,8 @@ func poolPath(suffix string) string { return q3("/elastic-resource-pools" + suff
 // pool lists pools by name and returns the one named exactly, or nil.
 func (h *harness) pool(name string) map[string]any {
 	h.t.Helper()
-	for _, it := range h.ok("GET", poolPath("?name="+name), "")["elastic_resource_pools"].([]any) {
-		if m := it.(map[string]any); m["elastic_resource_pool_name"] == name {
+	for _, it := range as[[]any](h.t, h.ok("GET", poolPath("?name="+name), "")["elastic_resource_pools"]) {
+		if m := as[map[string]any](h.t, it); m["elastic_resource_pool_name"] == name {
 			return m
 		}
 	}
@@ -127,7 +127,7 @@ func TestPools_queuesAndScalingPolicies(t *testing.T) {
 	if d := h.ok("GET", qp("/inpool"), ""); d["elastic_resource_pool_name"] != "pool" {
 		t.Fatalf("detail of a pool queue = %v", d)
 	}
-	if p := h.pool("pool"); strings.Join(anyStrings(p["queues"]), ",") != "inpool,later" {
+	if p := h.pool("pool"); strings.Join(anyStrings(t, p["queues"]), ",") != "inpool,later" {
 		t.Fatalf("pool queues = %v", p["queues"])
 	}
 	expectError(t, h.do("PUT", qp("/inpool/action"), `{"action":"scale_out","cu_count":16}`), 400, CodeNotSupported)
@@ -177,10 +177,10 @@ func TestPools_queuesAndScalingPolicies(t *testing.T) {
 	h.ok("DELETE", poolPath("/pool"), "")
 }
 
-func anyStrings(v any) []string {
+func anyStrings(t *testing.T, v any) []string {
 	var out []string
-	for _, x := range v.([]any) {
-		out = append(out, x.(string))
+	for _, x := range as[[]any](t, v) {
+		out = append(out, as[string](t, x))
 	}
 	return out
 }

@@ -23,15 +23,21 @@ func (h *harness) ok(method, target, body string) map[string]any {
 	return decodeAs[map[string]any](h.t, rec)
 }
 
+// as asserts the type of a decoded JSON value.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, not a %T", v, v, x)
+	}
+	return x
+}
+
 func listNames(t *testing.T, body map[string]any, key, nameKey string) []string {
 	t.Helper()
-	items, ok := body[key].([]any)
-	if !ok {
-		t.Fatalf("%s is not an array in %v", key, body)
-	}
 	names := []string{}
-	for _, it := range items {
-		names = append(names, it.(map[string]any)[nameKey].(string))
+	for _, it := range as[[]any](t, body[key]) {
+		names = append(names, as[string](t, as[map[string]any](t, it)[nameKey]))
 	}
 	return names
 }
