@@ -116,6 +116,12 @@ func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, 
 			*unknown = types.StringNull()
 		}
 	}
+	if plan.Engine.IsUnknown() {
+		plan.Engine = types.StringNull()
+		if plan.Type.ValueString() == "sql" {
+			plan.Engine = types.StringValue("spark") // DLI's default
+		}
+	}
 	if plan.ResourceMode.IsUnknown() {
 		plan.ResourceMode = types.Int64Null()
 	}
