@@ -116,7 +116,7 @@ func queueResourceSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf("multi_az=2"))},
 				MarkdownDescription: "Queue labels; the only one is `multi_az=2` (dual-AZ). Changing them replaces the queue."},
 			"engine": schema.StringAttribute{Optional: true, Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 				Validators:          []validator.String{stringvalidator.OneOf("spark", "hetuEngine")},
 				MarkdownDescription: "Engine of a SQL queue: `spark` (DLI's default) or `hetuEngine`; null for general queues. Changing it replaces the queue."},
 			"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
