@@ -61,7 +61,7 @@ func TestPools_failedOutcome(t *testing.T) {
 	h := newHarness(t, Options{JobStart: -1})
 	h.ok("POST", poolPath(""), `{"elastic_resource_pool_name":"bad","min_cu":64,"max_cu":64,"tags":[{"key":"emulator.outcome","value":"failed"}]}`)
 	p := h.pool("bad")
-	if p["status"] != PoolFailed || !strings.Contains(p["fail_reason"].(string), "not enough resources") {
+	if p["status"] != PoolFailed || !strings.Contains(as[string](t, p["fail_reason"]), "not enough resources") {
 		t.Fatalf("pool = %v, want FAILED with a fail_reason", p)
 	}
 	h.ok("DELETE", poolPath("/bad"), "") // a failed pool can be deleted
@@ -134,13 +134,13 @@ func TestPools_queuesAndScalingPolicies(t *testing.T) {
 
 	policies := func() []any {
 		body := h.ok("GET", poolPath("/pool/queues?queue_name=inp"), "")
-		qs := body["queues"].([]any)
+		qs := as[[]any](t, body["queues"])
 		if len(qs) != 1 {
 			t.Fatalf("fuzzy queue_name filter: %v", qs)
 		}
-		return qs[0].(map[string]any)["queue_scaling_policies"].([]any)
+		return as[[]any](t, as[map[string]any](t, qs[0])["queue_scaling_policies"])
 	}
-	if ps := policies(); len(ps) != 1 || ps[0].(map[string]any)["impact_stop_time"] != "24:00" {
+	if ps := policies(); len(ps) != 1 || as[map[string]any](t, ps[0])["impact_stop_time"] != "24:00" {
 		t.Fatalf("default policy = %v", ps)
 	}
 	good := `{"queue_scaling_policies":[
@@ -148,7 +148,7 @@ func TestPools_queuesAndScalingPolicies(t *testing.T) {
 		{"priority":50,"impact_start_time":"08:00","impact_stop_time":"12:00","min_cu":"32","max_cu":"128"},
 		{"priority":60,"impact_start_time":"12:00","impact_stop_time":"18:00","min_cu":16,"max_cu":64}]}`
 	h.ok("PUT", poolPath("/pool/queues/inpool"), good)
-	if ps := policies(); len(ps) != 3 || ps[1].(map[string]any)["min_cu"] != 32.0 {
+	if ps := policies(); len(ps) != 3 || as[map[string]any](t, ps[1])["min_cu"] != 32.0 {
 		t.Fatalf("policies = %v", ps)
 	}
 	bad := map[string]string{

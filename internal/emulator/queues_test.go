@@ -81,7 +81,7 @@ func TestQueues_createDetailAndList(t *testing.T) {
 			t.Errorf("list%s = %v, want %v", tc.query, got, tc.want)
 		}
 	}
-	item := h.ok("GET", qp("?queue_type=general"), "")["queues"].([]any)[0].(map[string]any)
+	item := as[map[string]any](t, as[[]any](t, h.ok("GET", qp("?queue_type=general"), "")["queues"])[0])
 	if item["queue_type"] != "general" || item["cu_count"] != 16.0 || item["platform"] != "x86_64" {
 		t.Errorf("seeded queue in the list = %v, want a general queue of 16 CUs", item)
 	}
@@ -130,7 +130,7 @@ func TestQueues_missingIsDLI0002(t *testing.T) {
 func TestQueues_scaleOnTheClock(t *testing.T) {
 	h := newHarness(t, Options{JobStart: 30e9}) // background work takes 30s
 	h.ok("POST", qp(""), `{"queue_name":"q","cu_count":16}`)
-	cu := func() float64 { return h.ok("GET", qp("/q"), "")["cuCount"].(float64) }
+	cu := func() float64 { return as[float64](t, h.ok("GET", qp("/q"), "")["cuCount"]) }
 
 	got := h.ok("PUT", qp("/q/action"), `{"action":"scale_out","cu_count":48}`)
 	if got["queue_name"] != "q" || got["result"] != true {
@@ -167,14 +167,14 @@ func TestQueues_deleteRefusedWhileJobsRun(t *testing.T) {
 	h := newHarness(t, Options{JobRun: 60e9})
 	job := h.create(`{"file":"obs://b/x.jar","queue":"default"}`)
 	body := expectError(t, h.do("DELETE", qp("/default"), ""), 400, CodeNotSupported)
-	if msg := body["error_msg"].(string); !strings.Contains(msg, "1 running jobs") {
+	if msg := as[string](t, body["error_msg"]); !strings.Contains(msg, "1 running jobs") {
 		t.Fatalf("refusal %q does not count the running job", msg)
 	}
 	h.ok("DELETE", pp("/"+job.ID), "")
 	h.clock.Advance(61e9)
 	// The job ended: the seeded queue is still refused, for being seeded.
 	body = expectError(t, h.do("DELETE", qp("/default"), ""), 400, CodeNotSupported)
-	if msg := body["error_msg"].(string); !strings.Contains(msg, "queues option") {
+	if msg := as[string](t, body["error_msg"]); !strings.Contains(msg, "queues option") {
 		t.Fatalf("refusal %q does not say the queue is seeded", msg)
 	}
 	h.ok("POST", qp(""), `{"queue_name":"gone","cu_count":16}`)
@@ -219,9 +219,9 @@ func TestQueues_properties(t *testing.T) {
 	props := func(query string) map[string]string {
 		body := h.ok("GET", q3("/queues/q/properties"+query), "")
 		out := map[string]string{}
-		for _, it := range body["properties"].([]any) {
-			m := it.(map[string]any)
-			out[m["key"].(string)] = m["value"].(string)
+		for _, it := range as[[]any](t, body["properties"]) {
+			m := as[map[string]any](t, it)
+			out[as[string](t, m["key"])] = as[string](t, m["value"])
 		}
 		return out
 	}

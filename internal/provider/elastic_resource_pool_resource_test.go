@@ -33,7 +33,7 @@ resource "dli_elastic_resource_pool" "test" {
 // in place; data sources read both; import round-trips; destroy removes the queue, then the pool.
 func TestAccElasticResourcePool_withQueue(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	pool, queue := queueName(t, "tf_acc_pool"), queueName(t, "tf_acc_pq")
+	pool, queue := queueName("tf_acc_pool"), queueName("tf_acc_pq")
 	config := func(minCU, maxCU, peak int) string {
 		return poolConfig(tg, pool, minCU, maxCU, `  description = "shared"`) + fmt.Sprintf(`
 resource "dli_queue" "test" {
@@ -113,7 +113,7 @@ func TestAccElasticResourcePool_failed(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
-			Config:      poolConfig(tg, queueName(t, "tf_acc_bad"), 64, 64, `  tags = { "emulator.outcome" = "failed" }`),
+			Config:      poolConfig(tg, queueName("tf_acc_bad"), 64, 64, `  tags = { "emulator.outcome" = "failed" }`),
 			ExpectError: regexp.MustCompile(`(?s)DLI could not create elastic resource pool.*not enough resources`),
 		}},
 	})

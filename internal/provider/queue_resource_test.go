@@ -22,7 +22,7 @@ import (
 const queueAddress = "dli_queue.test"
 
 // queueName is a unique lower-case queue or pool name (DLI allows no '-').
-func queueName(t *testing.T, prefix string) string {
+func queueName(prefix string) string {
 	return fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano()%1_000_000_000)
 }
 
@@ -65,7 +65,7 @@ func checkQueuesGone(tg *acctest.Target) resource.TestCheckFunc {
 // from a change made outside Terraform, import by name with an empty plan, and destroy.
 func TestAccQueue_lifeCycle(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	name := queueName(t, "tf_acc_q")
+	name := queueName("tf_acc_q")
 	var refreshGETs, propGETs int
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -155,7 +155,7 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 // A queue imported into a configuration plans clean (an import block, Terraform 1.5+).
 func TestAccQueue_importBlockPlansClean(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	name := queueName(t, "tf_acc_imp")
+	name := queueName("tf_acc_imp")
 	c, err := tg.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ resource "dli_queue" "test" {
 // already gone succeeds.
 func TestAccQueue_goneOutsideTerraform(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	name := queueName(t, "tf_acc_gone")
+	name := queueName("tf_acc_gone")
 	deleteIt := func() {
 		c, err := tg.Client()
 		if err == nil {
