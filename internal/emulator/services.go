@@ -33,12 +33,16 @@ type env struct {
 // a field here and a line in newServices; the first service answers the
 // historical GET /_emulator/jobs.
 type collections struct {
-	batch *batchService
-	sql   *sqlService
+	batch  *batchService
+	sql    *sqlService
+	queues *queueService
+	pools  *poolService
 }
 
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
 	s.sql = newSQLService(e)
-	return []service{s.batch, s.sql}
+	s.queues = newQueueService(e, s.batch)
+	s.pools = newPoolService(e, s.queues)
+	return []service{s.batch, s.sql, s.queues, s.pools}
 }

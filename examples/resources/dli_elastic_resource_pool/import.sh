@@ -1,0 +1,2 @@
+# An elastic resource pool is imported by its name.
+terraform import dli_elastic_resource_pool.analytics analytics_pool

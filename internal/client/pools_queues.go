@@ -1,0 +1,104 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// The queues of an elastic resource pool and their scaling policies:
+// GET …/elastic-resource-pools/{pool}/queues and
+// PUT …/elastic-resource-pools/{pool}/queues/{queue}.
+
+// ScalingPolicy is one scaling policy of a queue in a pool: between two
+// times of day ("HH:MM", up to "24:00") the queue has MinCU to MaxCU CUs.
+type ScalingPolicy struct {
+	Priority  int64  `json:"priority"`
+	StartTime string `json:"impact_start_time"`
+	StopTime  string `json:"impact_stop_time"`
+	MinCU     int64  `json:"min_cu"`
+	MaxCU     int64  `json:"max_cu"`
+}
+
+func (p *ScalingPolicy) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Priority, MinCU, MaxCU flexInt64
+		Start, Stop            flexString
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	for key, dst := range map[string]any{"priority": &w.Priority, "min_cu": &w.MinCU, "max_cu": &w.MaxCU,
+		"impact_start_time": &w.Start, "impact_stop_time": &w.Stop} {
+		if v, ok := m[key]; ok {
+			_ = json.Unmarshal(v, dst)
+		}
+	}
+	*p = ScalingPolicy{Priority: int64(w.Priority), StartTime: string(w.Start), StopTime: string(w.Stop),
+		MinCU: int64(w.MinCU), MaxCU: int64(w.MaxCU)}
+	return nil
+}
+
+// PoolQueue is a queue as the pool's queue list reports it.
+type PoolQueue struct {
+	Name     string          `json:"queue_name"`
+	Type     string          `json:"queue_type"`
+	Policies []ScalingPolicy `json:"queue_scaling_policies"`
+}
+
+// QueueScalingPolicies returns the scaling policies of queue in pool; a
+// queue not in the pool is an error matching ErrNotFound.
+func (c *Client) QueueScalingPolicies(ctx context.Context, pool, queue string) ([]ScalingPolicy, error) {
+	const op = "get queue scaling policies"
+	if err := checkPoolName(op, pool); err != nil {
+		return nil, err
+	}
+	if err := checkQueueName(op, queue); err != nil {
+		return nil, err
+	}
+	for offset, page := 0, 0; page < maxListPages; page++ {
+		call := poolCall(op, queue, http.MethodGet, pool, "queues")
+		call.query = url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(poolListPage)},
+			"queue_name": {strings.ToLower(queue)}}
+		var out struct {
+			Queues []PoolQueue `json:"queues"`
+		}
+		if _, err := c.do(ctx, call, &out); err != nil {
+			return nil, err
+		}
+		for _, q := range out.Queues { // queue_name matches part of a name
+			if strings.EqualFold(q.Name, queue) {
+				return q.Policies, nil
+			}
+		}
+		offset += len(out.Queues)
+		if len(out.Queues) < poolListPage {
+			break
+		}
+	}
+	return nil, fmt.Errorf("dli: %s: queue %s is not in elastic resource pool %s: %w", op, queue, pool, ErrNotFound)
+}
+
+// SetQueueScalingPolicies replaces the scaling policies of queue in pool.
+func (c *Client) SetQueueScalingPolicies(ctx context.Context, pool, queue string, policies []ScalingPolicy) error {
+	const op = "set queue scaling policies"
+	if err := checkPoolName(op, pool); err != nil {
+		return err
+	}
+	if err := checkQueueName(op, queue); err != nil {
+		return err
+	}
+	body, err := json.Marshal(map[string]any{"queue_scaling_policies": policies})
+	if err != nil {
+		return fmt.Errorf("dli: %s: %w", op, err)
+	}
+	call := poolCall(op, queue, http.MethodPut, pool, "queues", queue)
+	call.body = body
+	_, err = c.do(ctx, call, nil)
+	return err
+}

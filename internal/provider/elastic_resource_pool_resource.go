@@ -1,0 +1,247 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+const (
+	poolCreateTimeout = 60 * time.Minute
+	poolUpdateTimeout = 60 * time.Minute
+	poolDeleteTimeout = 30 * time.Minute
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*poolResource)(nil)
+	_ resource.ResourceWithImportState    = (*poolResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*poolResource)(nil)
+)
+
+// NewElasticResourcePoolResource returns the dli_elastic_resource_pool resource.
+func NewElasticResourcePoolResource() resource.Resource { return &poolResource{} }
+
+type poolResource struct{ resourceBase }
+
+// poolFields are the attributes of a pool shown by the resource and the data sources.
+type poolFields struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	MinCU       types.Int64  `tfsdk:"min_cu"`
+	MaxCU       types.Int64  `tfsdk:"max_cu"`
+	Description types.String `tfsdk:"description"`
+	CIDRInVPC   types.String `tfsdk:"cidr_in_vpc"`
+	Label       types.Map    `tfsdk:"label"`
+	Status      types.String `tfsdk:"status"`
+	ActualCU    types.Int64  `tfsdk:"actual_cu"`
+	CurrentCU   types.Int64  `tfsdk:"current_cu"`
+	ResourceID  types.String `tfsdk:"resource_id"`
+	CreateTime  types.String `tfsdk:"create_time"`
+	FailReason  types.String `tfsdk:"fail_reason"`
+	Queues      types.List   `tfsdk:"queues"`
+}
+
+type poolResourceModel struct {
+	poolFields
+	Tags     types.Map      `tfsdk:"tags"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// poolDataSourceSkip are resource attributes the pool data sources do not show.
+var poolDataSourceSkip = []string{"timeouts", "tags"}
+
+func (f *poolFields) apply(ctx context.Context, p *client.ElasticResourcePool) {
+	f.ID, f.Name = types.StringValue(p.Name), types.StringValue(p.Name)
+	f.MinCU, f.MaxCU = types.Int64Value(p.MinCU), types.Int64Value(p.MaxCU)
+	f.Description, f.CIDRInVPC = types.StringValue(p.Description), types.StringValue(p.CIDRInVPC)
+	f.Status, f.ActualCU, f.CurrentCU = types.StringValue(p.Status), types.Int64Value(p.ActualCU), types.Int64Value(p.CurrentCU)
+	f.ResourceID, f.CreateTime = types.StringValue(p.ResourceID), rfc3339ms(p.CreatedAt)
+	f.FailReason = types.StringValue(p.FailReason)
+	f.Label = types.MapNull(types.StringType)
+	if len(p.Label) > 0 {
+		f.Label, _ = types.MapValueFrom(ctx, types.StringType, p.Label)
+	}
+	f.Queues, _ = types.ListValueFrom(ctx, types.StringType, append([]string{}, p.Queues...))
+}
+
+func (r *poolResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_elastic_resource_pool"
+}
+
+func (r *poolResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = poolResourceSchema(ctx)
+}
+
+func (r *poolResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m poolResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() {
+		checkPoolCUs(ctx, m.MinCU, m.MaxCU, m.Label, &resp.Diagnostics)
+	}
+}
+
+// poolWaitError turns a failed wait into a diagnostic: FAILED shows DLI's fail_reason.
+func poolWaitError(diags *diag.Diagnostics, name, doing string, err error) {
+	var failed *client.PoolFailedError
+	if errors.As(err, &failed) {
+		diags.AddError("Elastic resource pool failed", fmt.Sprintf("DLI could not create elastic resource pool %s: %s. "+
+			"The pool stays in state as tainted: the next apply deletes it and creates it again.", name, firstNonEmpty(failed.Reason, "no reason given")))
+		return
+	}
+	diags.AddError("Error waiting for elastic resource pool", fmt.Sprintf("Elastic resource pool %s %s: %s", name, doing, err))
+}
+
+func (r *poolResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan poolResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, poolCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	creq := client.CreatePoolRequest{
+		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), CIDRInVPC: plan.CIDRInVPC.ValueString(),
+		MinCU: plan.MinCU.ValueInt64(), MaxCU: plan.MaxCU.ValueInt64(),
+		Tags: stringMapOf(ctx, plan.Tags, &resp.Diagnostics), Label: stringMapOf(ctx, plan.Label, &resp.Diagnostics),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	name, err := r.client.CreatePool(ctx, creq)
+	if err != nil {
+		resp.Diagnostics.AddError("Error creating elastic resource pool", fmt.Sprintf("Could not create elastic resource pool %s: %s", creq.Name, err))
+		return
+	}
+	// In state before the wait: a failed or interrupted wait leaves it tainted, not orphaned.
+	plan.ID = types.StringValue(name)
+	plan.Status = types.StringValue(client.PoolCreating)
+	for _, s := range []*types.String{&plan.CIDRInVPC, &plan.ResourceID, &plan.CreateTime, &plan.FailReason} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	plan.ActualCU, plan.CurrentCU, plan.Queues = types.Int64Null(), types.Int64Null(), types.ListNull(types.StringType)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	p, err := r.client.WaitForPool(ctx, name, nil)
+	if p != nil {
+		plan.apply(ctx, p)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+	if err != nil {
+		poolWaitError(&resp.Diagnostics, name, "was created but did not become AVAILABLE", err)
+	}
+}
+
+func (r *poolResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state poolResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	name := state.ID.ValueString()
+	p, err := r.client.GetPool(ctx, name)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Elastic resource pool not found",
+			fmt.Sprintf("Elastic resource pool %s is no longer listed by DLI; it is removed from state and will be created again on the next apply.", name))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading elastic resource pool", fmt.Sprintf("Could not read elastic resource pool %s: %s", name, err))
+		return
+	}
+	state.apply(ctx, p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state poolResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, poolUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	name := state.ID.ValueString()
+	var ureq client.UpdatePoolRequest
+	minCU, maxCU, desc := plan.MinCU.ValueInt64(), plan.MaxCU.ValueInt64(), plan.Description.ValueString()
+	if minCU != state.MinCU.ValueInt64() {
+		ureq.MinCU = &minCU
+	}
+	if maxCU != state.MaxCU.ValueInt64() {
+		ureq.MaxCU = &maxCU
+	}
+	if desc != state.Description.ValueString() {
+		ureq.Description = &desc
+	}
+	if ureq != (client.UpdatePoolRequest{}) {
+		if err := r.client.UpdatePool(ctx, name, ureq); err != nil {
+			resp.Diagnostics.AddError("Error updating elastic resource pool", fmt.Sprintf("Could not update elastic resource pool %s: %s", name, err))
+			return
+		}
+	}
+	p, err := r.client.WaitForPool(ctx, name, func(p *client.ElasticResourcePool) bool {
+		return p.MinCU == minCU && p.MaxCU == maxCU
+	})
+	if err != nil {
+		poolWaitError(&resp.Diagnostics, name, fmt.Sprintf("did not reach %d to %d CUs", minCU, maxCU), err)
+		return
+	}
+	plan.apply(ctx, p)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *poolResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state poolResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, poolDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	name := state.ID.ValueString()
+	err := r.client.DeletePool(ctx, name)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error deleting elastic resource pool", fmt.Sprintf("Could not delete elastic resource pool %s: %s", name, err))
+		return
+	}
+	if err := r.client.WaitForPoolGone(ctx, name); err != nil {
+		resp.Diagnostics.AddError("Error waiting for elastic resource pool deletion", fmt.Sprintf("Elastic resource pool %s: %s", name, err))
+	}
+}
+
+func (r *poolResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name := strings.TrimSpace(req.ID)
+	if !client.ValidPoolName(name) {
+		resp.Diagnostics.AddError("Invalid elastic resource pool name",
+			fmt.Sprintf("Import needs the name of a DLI elastic resource pool (letters, digits and '_'); got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(name))...)
+}
