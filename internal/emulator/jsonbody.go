@@ -105,17 +105,19 @@ func (f *fieldReader) integer(keys ...string) (int, bool) {
 	return int(i), true
 }
 
-func (f *fieldReader) boolean(keys ...string) (bool, bool) {
+// boolean reads a JSON boolean (false when absent); a value of another type
+// fails the body.
+func (f *fieldReader) boolean(keys ...string) bool {
 	k, v, ok := f.pick(keys...)
 	if !ok {
-		return false, false
+		return false
 	}
 	var b bool
 	if err := json.Unmarshal(v, &b); err != nil {
 		f.fail("the parameter %s must be a boolean", k)
-		return false, false
+		return false
 	}
-	return b, true
+	return b
 }
 
 func (f *fieldReader) strings(keys ...string) []string {
