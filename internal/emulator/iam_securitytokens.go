@@ -90,7 +90,7 @@ func (m *iamService) handleSecurityToken(c *call) response {
 	if !ok {
 		return iamError(http.StatusForbidden, CodeIAMForbidden, "You are not authorized to perform the requested action.")
 	}
-	now := m.clock.Now()
+	now := m.clock.Now().UTC().Truncate(time.Millisecond) // IAM shows milliseconds
 	cred := credentialJSON{
 		Access:        randomFrom(akAlphabet, 20),
 		ExpiresAt:     iamTime(now.Add(d)),

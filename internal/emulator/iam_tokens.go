@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"time"
 )
 
 // POST /v3/auth/tokens, password method (iam_30_0001,
@@ -115,7 +116,7 @@ func (m *iamService) handleCreateToken(c *call) response {
 		return bad
 	}
 	domain := iamNamed{ID: m.opts.DomainID, Name: m.opts.DomainName}
-	now := m.clock.Now()
+	now := m.clock.Now().UTC().Truncate(time.Millisecond) // IAM shows milliseconds
 	body := tokenJSON{
 		Catalog:   []struct{}{},
 		ExpiresAt: iamTime(now.Add(m.opts.TokenTTL)),
