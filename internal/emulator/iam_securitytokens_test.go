@@ -95,7 +95,9 @@ func TestIAMTemporaryKeyExpiry(t *testing.T) {
 
 func TestIAMAssumeRoleRefusals(t *testing.T) {
 	w := newIAMWire(t, Options{Agencies: []Agency{{Name: "ops"}, {Name: "ops", DomainName: "central"}}})
-	ops := func(extra string) string { return `{"agency_name":"ops","domain_name":"` + DefaultDomainName + `"` + extra + `}` }
+	ops := func(extra string) string {
+		return `{"agency_name":"ops","domain_name":"` + DefaultDomainName + `"` + extra + `}`
+	}
 	path := "/v3.0/OS-CREDENTIAL/securitytokens"
 	cases := []struct {
 		name   string
