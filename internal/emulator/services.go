@@ -37,6 +37,7 @@ type collections struct {
 	sql    *sqlService
 	queues *queueService
 	pools  *poolService
+	iam    *iamService
 }
 
 func (s *Server) newServices(e env) []service {
@@ -44,5 +45,6 @@ func (s *Server) newServices(e env) []service {
 	s.sql = newSQLService(e)
 	s.queues = newQueueService(e, s.batch)
 	s.pools = newPoolService(e, s.queues)
-	return []service{s.batch, s.sql, s.queues, s.pools}
+	s.iam = newIAMService(e, s.identify)
+	return []service{s.batch, s.sql, s.queues, s.pools, s.iam}
 }
