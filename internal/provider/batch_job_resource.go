@@ -125,7 +125,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	if len(targets) == 0 {
 		return // the create answer is what DLI last reported
 	}
-	last, waitErr := r.client.WaitForBatchJob(ctx, job.ID, targets...)
+	last, waitErr := r.client.AwaitBatchJob(ctx, job.ID, targets...)
 
 	// Whatever the wait's outcome, one read records the job as DLI last reported it (application
 	// ID, times), so the next plan shows no change made "outside of Terraform". The wait's own
