@@ -40,7 +40,7 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
 
 	if !last.IsTerminal() {

@@ -18,6 +18,8 @@ import (
 const (
 	defaultCreateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
+	// defaultReadTimeout bounds a refresh: a stalled answer must not hang a plan.
+	defaultReadTimeout = 5 * time.Minute
 	// finalReadTimeout bounds the one read after a wait whose own context may be over.
 	finalReadTimeout = 10 * time.Second
 )
@@ -101,7 +103,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, plan.Conf), timeout)
 	defer cancel()
 
 	job, err := r.client.CreateBatchJob(ctx, plan.toCreateRequest())
@@ -154,6 +156,13 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
+	defer cancel()
 	id := state.ID.ValueString()
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
@@ -161,7 +170,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading batch job", fmt.Sprintf("Could not read batch job %s: %s", id, err))
+		resp.Diagnostics.AddError("Error reading batch job", readErrorDetail(ctx, id, timeout, err))
 		return
 	}
 	state.applyJob(job)
