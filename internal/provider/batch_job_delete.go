@@ -28,7 +28,7 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 			resp.Diagnostics.AddWarning("Batch job left running",
 				fmt.Sprintf("Batch job %s%s was removed from state without being cancelled (cancel_on_destroy = false); "+
 					"its last state was %s and it may still be running in DLI. Cancel it there, or import it again to manage it.",
-					id, jobNameSuffix(state), stateDesc(last)))
+					firstNonEmpty(id, "(its submission's outcome unknown)"), jobNameSuffix(state), stateDesc(last)))
 		}
 		return
 	}
@@ -42,6 +42,13 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	if id == "" { // a submission whose outcome was unknown: its job, if any, is found by its marker
+		job, _, ok := r.findPending(ctx, req.Private, state, &resp.Diagnostics)
+		if !ok || job == nil {
+			return
+		}
+		id, last = job.ID, job.State
+	}
 
 	if !last.IsTerminal() {
 		// At another location a "not found" says nothing about the job: refuse to forget it.

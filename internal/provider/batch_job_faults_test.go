@@ -86,17 +86,13 @@ func echo(secret string) func(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func frontedConfig(tg *acctest.Target, name, extra string) string {
-	return tg.ProviderConfig() + cliJobConfig(tg, name, extra)
-}
-
 // Server echoes of the configured conf values never reach Terraform's output or log: not from
 // the wait of create, not from a refresh, not from destroy (issue 16 item 11).
 func TestAccBatchJob_confEchoesScrubbed(t *testing.T) {
 	t.Parallel()
 	tg, f := frontedTarget(t)
 	secret := "pw-" + randomHex(t)
-	ws := cliWorkspace(t, tg, frontedConfig(tg, acctest.NamePrefix+"echo", fmt.Sprintf(`  wait_for = "running"
+	ws := cliWorkspace(t, tg, cliJobConfig(tg, acctest.NamePrefix+"echo", fmt.Sprintf(`  wait_for = "running"
   conf = {
     "spark.datasource.password" = sensitive(%q)
     "emulator.run_duration"     = "10m"
@@ -128,14 +124,16 @@ func TestAccBatchJob_confEchoesScrubbed(t *testing.T) {
 func TestAccBatchJob_stalledRefreshEndsWithinReadTimeout(t *testing.T) {
 	t.Parallel()
 	tg, f := frontedTarget(t)
-	ws := cliWorkspace(t, tg, frontedConfig(tg, acctest.NamePrefix+"stall", `  timeouts = { read = "2s" }`))
+	ws := cliWorkspace(t, tg, cliJobConfig(tg, acctest.NamePrefix+"stall", `  timeouts = { read = "2s" }`))
 	ws.Run(t, "apply", "-auto-approve", "-no-color", "-input=false")
 
 	f.set(matching(http.MethodGet, jobPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(`{"id":`))
-		w.(http.Flusher).Flush()
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
 		<-r.Context().Done() // the body never ends
 	}))
 	start := time.Now()

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -106,7 +107,12 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, plan.Conf), timeout)
 	defer cancel()
 
+	submittedAt := time.Now()
 	job, err := r.client.CreateBatchJob(ctx, plan.toCreateRequest())
+	if unknown := (*client.OutcomeUnknownError)(nil); errors.As(err, &unknown) {
+		r.keepPending(ctx, resp, plan, unknown, submittedAt)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error submitting batch job",
 			fmt.Sprintf("Could not submit the job to queue %q: %s", plan.Queue.ValueString(), err))
@@ -164,6 +170,10 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
 	id := state.ID.ValueString()
+	if id == "" {
+		r.readPendingJob(ctx, req, resp, state)
+		return
+	}
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
 		r.readNotFound(ctx, req, resp, state)
