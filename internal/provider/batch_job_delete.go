@@ -28,7 +28,7 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 			resp.Diagnostics.AddWarning("Batch job left running",
 				fmt.Sprintf("Batch job %s%s was removed from state without being cancelled (cancel_on_destroy = false); "+
 					"its last state was %s and it may still be running in DLI. Cancel it there, or import it again to manage it.",
-					id, jobNameSuffix(state), stateDesc(last)))
+					firstNonEmpty(id, "(its submission's outcome unknown)"), jobNameSuffix(state), stateDesc(last)))
 		}
 		return
 	}
@@ -40,8 +40,15 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	if id == "" { // a submission whose outcome was unknown: its job, if any, is found by its marker
+		job, _, ok := r.findPending(ctx, req.Private, state, &resp.Diagnostics)
+		if !ok || job == nil {
+			return
+		}
+		id, last = job.ID, job.State
+	}
 
 	if !last.IsTerminal() {
 		// At another location a "not found" says nothing about the job: refuse to forget it.
@@ -58,7 +65,7 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 
 	// The state last read (normally by the refresh just before) spares a request: a finished job
 	// needs none, an active one is cancelled straight away.
-	final, err := r.client.CancelAndWait(ctx, id, last)
+	final, err := r.client.StopBatchJob(ctx, id, last)
 	if err != nil {
 		summary, detail := describeDeleteError(ctx, r.client, id, timeout, err)
 		resp.Diagnostics.AddError(summary, detail)
@@ -75,28 +82,33 @@ func jobNameSuffix(m batchJobResourceModel) string {
 }
 
 // describeDeleteError tells a cancel DLI refused from one it accepted for a job that had not
-// ended within the timeout.
+// ended when destroy stopped waiting (timeouts.delete, an interrupt, a failed poll).
 func describeDeleteError(ctx context.Context, c *client.Client, id string, timeout time.Duration, err error) (string, string) {
-	if !errors.Is(err, context.DeadlineExceeded) || !cancelAccepted(err) {
+	var accepted *client.CancelAcceptedError
+	if !errors.As(err, &accepted) {
 		return "Error cancelling batch job", fmt.Sprintf("Could not cancel batch job %s: %s", id, err)
 	}
 	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
 	defer cancel()
-	last := "unknown"
+	last := stateDesc(client.JobState(accepted.LastState))
 	if s, serr := c.GetBatchJobState(readCtx, id); serr == nil {
 		last = string(s)
 	}
-	return "Cancelled batch job did not end in time", fmt.Sprintf("DLI accepted the cancel of batch job %s, but the job "+
-		"had not ended within timeouts.delete (%s); its state is now %s. It stays in state. Destroy uses the timeouts "+
-		"stored in state: to wait longer, first apply a larger value (such as timeouts = { delete = \"30m\" }), then "+
-		"destroy again.", id, timeout, last)
-}
-
-// cancelAccepted reports whether CancelAndWait failed while waiting for the end, that is after
-// DLI accepted the cancel. The client does not type this error yet, so its wording ("waiting
-// for batch job") is the signal; TestBatchJob_deleteTimeoutMessage pins it.
-func cancelAccepted(err error) bool {
-	return strings.Contains(err.Error(), "waiting for batch job")
+	var ended *client.WaitEndedError
+	switch {
+	case errors.As(err, &ended) && ended.Interrupted:
+		return "Interrupted while waiting for the cancelled batch job", fmt.Sprintf("DLI accepted the cancel of batch job "+
+			"%s; destroy was interrupted before the job ended (its state is now %s). It stays in state: destroy again to "+
+			"wait for its end.", id, last)
+	case ended != nil:
+		return "Cancelled batch job did not end in time", fmt.Sprintf("DLI accepted the cancel of batch job %s, but the job "+
+			"had not ended within timeouts.delete (%s); its state is now %s. It stays in state. Destroy uses the timeouts "+
+			"stored in state: to wait longer, first apply a larger value (such as timeouts = { delete = \"30m\" }), then "+
+			"destroy again.", id, timeout, last)
+	}
+	return "Cancelled batch job: its end was not confirmed", fmt.Sprintf("DLI accepted the cancel of batch job %s, but "+
+		"waiting for its end failed (its state is now %s): %s\n\nIt stays in state: destroy again to wait for its end.",
+		id, last, accepted.Err)
 }
 
 // describeWaitError explains why apply did not see the job reach wait_for, and what becomes of
@@ -114,11 +126,12 @@ func describeWaitError(id, waitFor string, timeout time.Duration, last client.Jo
 	keep := "The job itself is not affected: it was submitted, is not cancelled, and stays in state as tainted, so the " +
 		"next apply replaces it (cancelling it if it is still active). To keep it instead, run `terraform untaint` " +
 		"with this resource's address (shown with this error)."
+	var ended *client.WaitEndedError
 	switch {
-	case errors.Is(err, context.Canceled):
+	case errors.As(err, &ended) && ended.Interrupted:
 		return "Interrupted while waiting for batch job", fmt.Sprintf("Apply was interrupted while waiting for batch job "+
 			"%s to reach %s (last state: %s). %s", id, waitFor, stateDesc(last), keep)
-	case errors.Is(err, context.DeadlineExceeded):
+	case ended != nil:
 		return "Batch job did not reach " + waitFor, fmt.Sprintf("Batch job %s did not reach %s within timeouts.create "+
 			"(%s); last state: %s. %s To wait longer, raise timeouts.create.", id, waitFor, timeout, stateDesc(last), keep)
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ import (
 const (
 	defaultCreateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
+	// defaultReadTimeout bounds a refresh: a stalled answer must not hang a plan.
+	defaultReadTimeout = 5 * time.Minute
 	// finalReadTimeout bounds the one read after a wait whose own context may be over.
 	finalReadTimeout = 10 * time.Second
 )
@@ -101,10 +104,15 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, plan.Conf), timeout)
 	defer cancel()
 
+	submittedAt := time.Now()
 	job, err := r.client.CreateBatchJob(ctx, plan.toCreateRequest())
+	if unknown := (*client.OutcomeUnknownError)(nil); errors.As(err, &unknown) {
+		r.keepPending(ctx, resp, plan, unknown, submittedAt)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error submitting batch job",
 			fmt.Sprintf("Could not submit the job to queue %q: %s", plan.Queue.ValueString(), err))
@@ -125,7 +133,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	if len(targets) == 0 {
 		return // the create answer is what DLI last reported
 	}
-	last, waitErr := r.client.WaitForBatchJob(ctx, job.ID, targets...)
+	last, waitErr := r.client.AwaitBatchJob(ctx, job.ID, targets...)
 
 	// Whatever the wait's outcome, one read records the job as DLI last reported it (application
 	// ID, times), so the next plan shows no change made "outside of Terraform". The wait's own
@@ -154,14 +162,25 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
+	defer cancel()
 	id := state.ID.ValueString()
+	if id == "" {
+		r.readPendingJob(ctx, req, resp, state)
+		return
+	}
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
 		r.readNotFound(ctx, req, resp, state)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Error reading batch job", fmt.Sprintf("Could not read batch job %s: %s", id, err))
+		resp.Diagnostics.AddError("Error reading batch job", readErrorDetail(ctx, id, timeout, err))
 		return
 	}
 	state.applyJob(job)

@@ -190,8 +190,9 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 					"imported job adopts the configured triggers without re-running.",
 			},
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
-				Create: true, Delete: true,
+				Create: true, Read: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`).",
+				ReadDescription:   "How long a refresh may take to read the job (default `5m`).",
 				DeleteDescription: "How long destroy may wait for a cancelled job to end (default `10m`).",
 			})),
 
@@ -227,7 +228,10 @@ const batchJobDescription = "One Spark batch job submitted to a DLI queue.\n\n" 
 	"Submitting is not idempotent, so a submission is never re-sent blindly. Each one carries a unique marker, " +
 	"the Spark property `" + client.SubmissionMarkerConfKey + "` (a random UUID, which Spark ignores): when the " +
 	"outcome of a submission is unknown (a dropped connection, a gateway error), the provider looks for the job " +
-	"carrying its marker and adopts it, and submits again only if there is none. The marker is not part of `conf` " +
+	"carrying its marker and adopts it, and submits again only if there is none. When even that lookup fails, apply " +
+	"fails naming the marker, and the resource stays in state, tainted and without an ID: the next refresh (or " +
+	"destroy) looks for the job carrying the marker again and records it (`terraform untaint` keeps it), or drops " +
+	"the resource if no job carries it. The marker is not part of `conf` " +
 	"in state and never shows as a difference; `conf` may not set it.\n\n" +
 	"Import takes the job ID. The arguments are read back from the submission DLI keeps, so an imported job plans " +
 	"clean, also with `terraform plan -generate-config-out`; arguments written with DLI's default values " +

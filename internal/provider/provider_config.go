@@ -2,10 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -29,22 +26,19 @@ const (
 	envMaxRetries    = "HW_MAX_RETRIES"
 
 	defaultMaxRetries = 5
-	maxRetriesLimit   = 20
-)
-
-var (
-	projectIDPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
-	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+$`)
+	maxRetriesLimit   = client.MaxRetriesLimit
 )
 
 func lookupEnv(name string) (string, bool) { return os.LookupEnv(name) }
 
-// resolveConfig merges the provider block with its environment fallbacks and checks the result.
-// known is false when a value comes from a resource that is not applied yet: the checks that
-// need it are skipped and no client is built.
+// resolveConfig merges the provider block with its environment fallbacks and checks the result
+// with client.Config.Validate, so that the rules are the client's and the diagnostics, on the
+// offending argument, say where a value came from. known is false when a value comes from a
+// resource that is not applied yet: the checks are skipped and no client is built.
 func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client.Config, known bool, diags diag.Diagnostics) {
 	known = true
-	str := func(v types.String, name string) string {
+	origins := map[string]string{} // argument -> the environment variable its value came from
+	str := func(v types.String, attr, name string) string {
 		if v.IsUnknown() {
 			known = false
 			return ""
@@ -53,19 +47,27 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 			return s
 		}
 		s, _ := env(name)
-		return strings.TrimSpace(s)
+		if s = strings.TrimSpace(s); s != "" {
+			origins[attr] = name
+		}
+		return s
 	}
 
-	cfg.Region = str(m.Region, envRegion)
-	cfg.ProjectID = str(m.ProjectID, envProjectID)
-	creds, origins := chooseCredentials(m, env)
+	cfg.Region = str(m.Region, "region", envRegion)
+	cfg.ProjectID = str(m.ProjectID, "project_id", envProjectID)
+	creds, credOrigins := chooseCredentials(m, env)
 	if creds == nil {
 		known = false
 	} else {
 		cfg.AccessKey, cfg.SecretKey = creds[attrAccessKey], creds[attrSecretKey]
 		cfg.SecurityToken, cfg.AuthToken = creds[attrSecurityToken], creds[attrAuthToken]
+		for name, origin := range credOrigins {
+			if origin != inTheBlock {
+				origins[name] = origin
+			}
+		}
 	}
-	cfg.Endpoint = str(m.Endpoint, envEndpoint)
+	cfg.Endpoint = str(m.Endpoint, "endpoint", envEndpoint)
 
 	switch {
 	case m.Insecure.IsUnknown():
@@ -92,11 +94,11 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 	default:
 		if s, ok := env(envMaxRetries); ok && strings.TrimSpace(s) != "" {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 0 || n > maxRetriesLimit {
+			if err != nil {
 				diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries value",
-					fmt.Sprintf("%s must be a whole number between 0 and %d, got %q.", envMaxRetries, maxRetriesLimit, s))
+					fmt.Sprintf("%s is %q. %s", envMaxRetries, s, configArgs["max_retries"].fix))
 			} else {
-				cfg.MaxRetries = n
+				cfg.MaxRetries, origins["max_retries"] = n, envMaxRetries // the range is checked by Validate
 			}
 		}
 	}
@@ -104,8 +106,12 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 	if !known {
 		return cfg, false, diags
 	}
-	diags.Append(checkCredentials(cfg, origins)...)
-	diags.Append(checkLocation(&cfg)...)
+	credDiags := checkCredentials(cfg, credOrigins)
+	diags.Append(credDiags...)
+	diags.Append(configProblems(cfg, origins, credDiags.HasError())...)
+	if cfg.Endpoint == "" && cfg.Region != "" {
+		cfg.Endpoint = client.DefaultEndpoint(cfg.Region)
+	}
 	return cfg, true, diags
 }
 
@@ -116,6 +122,9 @@ const (
 	attrSecurityToken = "security_token"
 	attrAuthToken     = "auth_token"
 )
+
+// inTheBlock is the origin of a credential set in the provider block.
+const inTheBlock = "the provider block"
 
 var credentialEnv = map[string]string{
 	attrAccessKey: envAccessKey, attrSecretKey: envSecretKey, attrSecurityToken: envSecurityToken, attrAuthToken: envAuthToken,
@@ -147,7 +156,7 @@ func chooseCredentials(m providerModel, env func(string) (string, bool)) (creds,
 	creds, origins = map[string]string{}, map[string]string{}
 	use := func(name string, fallback bool) {
 		if v, ok := inBlock[name]; ok {
-			creds[name], origins[name] = v, "the provider block"
+			creds[name], origins[name] = v, inTheBlock
 		} else if v := fromEnv(name); fallback && v != "" {
 			creds[name], origins[name] = v, credentialEnv[name]
 		}
@@ -185,7 +194,7 @@ func checkCredentials(cfg client.Config, origins map[string]string) diag.Diagnos
 	switch {
 	case cfg.AuthToken != "" && (hasAK || hasSK):
 		where := "in the provider block: remove auth_token or access_key/secret_key there."
-		if origins[attrAuthToken] != "the provider block" {
+		if origins[attrAuthToken] != inTheBlock {
 			where = "in the environment and the provider block sets no credentials: unset " + envAuthToken + " or " +
 				envAccessKey + "/" + envSecretKey + ", or set the method to use in the provider block (it wins over the environment)."
 		}
@@ -214,61 +223,4 @@ func checkCredentials(cfg client.Config, origins map[string]string) diag.Diagnos
 			"secret_key is set but access_key is not"+from(attrSecretKey)+". Set access_key or "+envAccessKey+".")
 	}
 	return diags
-}
-
-// checkLocation validates project, region and endpoint, and fills in the default endpoint.
-func checkLocation(cfg *client.Config) diag.Diagnostics {
-	var diags diag.Diagnostics
-	switch {
-	case cfg.ProjectID == "":
-		diags.AddAttributeError(path.Root("project_id"), "Missing project ID",
-			"project_id is required: every DLI path is scoped by it. Set project_id or "+envProjectID+
-				" to the ID of your project in the region (IAM console, My Credentials, Projects).")
-	case !projectIDPattern.MatchString(cfg.ProjectID):
-		diags.AddAttributeError(path.Root("project_id"), "Invalid project ID",
-			fmt.Sprintf("project_id must be 1 to 64 letters and digits, got %q.", cfg.ProjectID))
-	}
-
-	if cfg.Region != "" && !regionPattern.MatchString(cfg.Region) {
-		diags.AddAttributeError(path.Root("region"), "Invalid region",
-			fmt.Sprintf("region must be a region ID such as cn-north-4, got %q.", cfg.Region))
-	}
-
-	if cfg.Endpoint == "" {
-		if cfg.Region == "" {
-			diags.AddAttributeError(path.Root("region"), "Missing region",
-				"Set region (or "+envRegion+") to choose the DLI endpoint, or set endpoint ("+envEndpoint+") explicitly.")
-			return diags
-		}
-		cfg.Endpoint = client.DefaultEndpoint(cfg.Region)
-		return diags
-	}
-	if msg := endpointProblem(cfg.Endpoint); msg != "" {
-		diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", msg)
-	}
-	return diags
-}
-
-// endpointProblem explains why an endpoint is unusable, or returns "".
-func endpointProblem(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Sprintf("endpoint must be an absolute http(s) URL such as https://dli.cn-north-4.myhuaweicloud.com, got %q.", endpoint)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Sprintf("endpoint must not carry credentials, a query or a fragment, got %q.", endpoint)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Sprintf("endpoint %q uses plain http to a non-loopback host. Signed requests and tokens must not "+
-			"cross a network in clear text: use https (plain http is only accepted for localhost, 127.0.0.0/8 and ::1).", endpoint)
-	}
-	return ""
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

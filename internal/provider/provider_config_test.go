@@ -224,3 +224,60 @@ func mapEnv(env map[string]string) func(string) (string, bool) {
 		return v, ok
 	}
 }
+
+// The rules are client.Config.Validate's: problems only the client checks (a space in the access
+// key, a line break in a token) land on their argument, and a value taken from the environment
+// is named as such.
+func TestResolveConfig_clientRulesOnTheArgument(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		edit     func(*providerModel)
+		env      map[string]string
+		wantPath path.Path
+		wantText []string
+	}{
+		{"region from the environment", func(m *providerModel) { m.Region = types.StringNull() }, map[string]string{envRegion: "North 4"},
+			path.Root("region"), []string{"region ID such as cn-north-4", "(region from HW_REGION_NAME)", "Set region or HW_REGION_NAME"}},
+		{"project id from the environment", func(m *providerModel) { m.ProjectID = types.StringNull() }, map[string]string{envProjectID: "a/b"},
+			path.Root("project_id"), []string{`"a/b"`, "(project_id from HW_PROJECT_ID)", "1 to 64 letters and digits"}},
+		{"endpoint from the environment", func(*providerModel) {}, map[string]string{envEndpoint: "http://dli.example.com"},
+			path.Root("endpoint"), []string{"plain http to a non-loopback host", "(endpoint from HW_DLI_ENDPOINT)"}},
+		{"max_retries above the limit from the environment", func(*providerModel) {}, map[string]string{envMaxRetries: "25"},
+			path.Root("max_retries"), []string{"at most 20, got 25", "(max_retries from HW_MAX_RETRIES)", "between 0 and 20"}},
+		{"access key with a space", func(m *providerModel) { m.AccessKey = types.StringValue("A K") }, nil,
+			path.Root("access_key"), []string{"spaces", "Set access_key or HW_ACCESS_KEY"}},
+		{"secret key from the environment", func(m *providerModel) { m.AccessKey, m.SecretKey = types.StringNull(), types.StringNull() },
+			map[string]string{envAccessKey: "A,K", envSecretKey: "SK"}, path.Root("access_key"), []string{"(access_key from HW_ACCESS_KEY)"}},
+		{"auth token with a line break", func(m *providerModel) {
+			m.AccessKey, m.SecretKey, m.AuthToken = types.StringNull(), types.StringNull(), types.StringValue("tok\nen")
+		}, nil, path.Root("auth_token"), []string{"line break", "must be an IAM token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := nullModel()
+			m.Region, m.ProjectID = types.StringValue("cn-north-4"), types.StringValue("p1")
+			m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK")
+			tt.edit(&m)
+			_, known, diags := resolveConfig(m, mapEnv(tt.env))
+			if !known || diags.ErrorsCount() != 1 {
+				t.Fatalf("want one error (known=%v), got %v", known, diags)
+			}
+			d := diags.Errors()[0]
+			if withPath, ok := d.(interface{ Path() path.Path }); !ok || !withPath.Path().Equal(tt.wantPath) {
+				t.Errorf("error is on %v, want %v", d, tt.wantPath)
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(d.Detail(), want) {
+					t.Errorf("detail %q does not contain %q", d.Detail(), want)
+				}
+			}
+			for _, secret := range []string{"tok\nen", "SK"} {
+				if strings.Contains(d.Detail(), secret) {
+					t.Errorf("detail %q shows a secret", d.Detail())
+				}
+			}
+		})
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -103,7 +102,11 @@ func TestModels_fitSchemas(t *testing.T) {
 	state := tfsdk.State{Schema: rs, Raw: tftypes.NewValue(rs.Type().TerraformType(ctx), nil)}
 	var m batchJobResourceModel
 	m.applyJob(job)
-	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "delete": types.StringType})}
+	timeoutsType, ok := rs.Attributes["timeouts"].GetType().(timeouts.Type)
+	if !ok {
+		t.Fatalf("timeouts has the type %T", rs.Attributes["timeouts"].GetType())
+	}
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)}
 	if diags := state.Set(ctx, &m); diags.HasError() {
 		t.Errorf("resource model: %v", diags)
 	}

@@ -103,7 +103,7 @@ func TestDescribeWaitError_interruptedOrTimedOut(t *testing.T) {
 		{interrupted, "Interrupted while waiting for batch job", "Apply was interrupted while waiting for batch job", "timed out"},
 		{expired, "Batch job did not reach success", "did not reach success within timeouts.create (1m0s)", "interrupted"},
 	} {
-		last, err := c.WaitForBatchJob(tt.ctx, id, client.StateSuccess)
+		last, err := c.AwaitBatchJob(tt.ctx, id, client.StateSuccess)
 		if err == nil {
 			t.Fatal("the wait succeeded")
 		}
@@ -127,7 +127,7 @@ func TestDescribeDeleteError(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
-	_, err := c.CancelAndWait(ctx, id, client.StateRunning)
+	_, err := c.StopBatchJob(ctx, id, client.StateRunning)
 	if err == nil {
 		t.Fatal("the cancelled job ended")
 	}
@@ -144,7 +144,7 @@ func TestDescribeDeleteError(t *testing.T) {
 
 	wrong := *tg
 	wrong.SecretKey = "not-the-secret-key"
-	_, err = newTestClient(t, &wrong).CancelAndWait(context.Background(), id, client.StateRunning)
+	_, err = newTestClient(t, &wrong).StopBatchJob(context.Background(), id, client.StateRunning)
 	if summary, _ := describeDeleteError(context.Background(), c, id, time.Minute, err); err == nil || summary != "Error cancelling batch job" {
 		t.Errorf("a refused cancel (%v) is described as %q", err, summary)
 	}
