@@ -1,8 +1,13 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime"
+	"net"
 	"net/http"
+	"strings"
 )
 
 type faultsBody struct {
@@ -66,8 +71,19 @@ func (s *Server) faultsAnswer() response {
 
 func (s *Server) setFaults(c *call) response {
 	var fb faultsBody
-	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, 1<<16))
-	if err := dec.Decode(&fb); err != nil {
+	var body []byte
+	var err error
+	s.withBodyDeadline(c, func() error {
+		body, err = io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, 1<<16))
+		return err
+	})
+	if err == nil {
+		err = json.NewDecoder(bytes.NewReader(body)).Decode(&fb)
+	}
+	if err == nil {
+		err = checkDuplicateKeys(body)
+	}
+	if err != nil {
 		return badRequest("The format of message is error: %v", err)
 	}
 	f5, f4, fa := s.Faults()
@@ -93,10 +109,19 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, reqID string
 
 func (s *Server) admin(c *call) response {
 	if !isLoopback(c.r.RemoteAddr) {
-		return apigError(http.StatusForbidden, "APIGW.0302", "The admin routes of the emulator are only served to loopback clients", c.reqID)
+		return apigError(http.StatusForbidden, CodeAdminForbidden, "The admin routes of the emulator are only served to loopback clients", c.reqID)
+	}
+	// A page in the developer's browser can reach a loopback server too:
+	// DNS rebinding gives it another Host, and a form or a "simple" fetch
+	// cannot send a JSON content type without a CORS preflight, which the
+	// emulator never grants.
+	if !isLoopbackHost(c.r.Host) {
+		return apigError(http.StatusForbidden, CodeAdminForbidden, "The admin routes of the emulator are only served to a loopback Host (localhost, 127.0.0.1, [::1])", c.reqID)
 	}
 	rt, status := s.admins.match(c.r)
 	switch {
+	case rt != nil && rt.method == http.MethodPost && !isJSON(c.r.Header.Get("Content-Type")):
+		return apigError(http.StatusUnsupportedMediaType, CodeRequestError, "Unsupported media type: the admin routes take Content-Type: application/json", c.reqID)
 	case rt != nil:
 		return rt.h(c)
 	case status == http.StatusMethodNotAllowed:
@@ -104,4 +129,24 @@ func (s *Server) admin(c *call) response {
 	default:
 		return apigError(http.StatusNotFound, CodeAPINotFound, "The API does not exist or has not been published in the environment", c.reqID)
 	}
+}
+
+// isLoopbackHost reports whether a Host header names this machine:
+// localhost or a loopback IP literal, with or without a port.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else {
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }

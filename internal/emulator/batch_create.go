@@ -3,9 +3,6 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -30,85 +27,6 @@ type createRequest struct {
 	reqBody                          string
 	driverMemory, executorMemory     string
 	driverCores, executorCores, nExe int
-}
-
-// fieldReader reads typed fields out of a decoded JSON object, collecting
-// the first type error. A key whose value is null counts as absent.
-type fieldReader struct {
-	obj map[string]json.RawMessage
-	err error
-}
-
-func (f *fieldReader) fail(format string, args ...any) {
-	if f.err == nil {
-		f.err = fmt.Errorf(format, args...)
-	}
-}
-
-// pick returns the first present key among keys (camelCase first, so that
-// it wins over the legacy snake_case spelling).
-func (f *fieldReader) pick(keys ...string) (string, json.RawMessage, bool) {
-	for _, k := range keys {
-		if v, ok := f.obj[k]; ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return k, v, true
-		}
-	}
-	return "", nil, false
-}
-
-func (f *fieldReader) str(keys ...string) (string, bool) {
-	k, v, ok := f.pick(keys...)
-	if !ok {
-		return "", false
-	}
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		f.fail("the parameter %s must be a string", k)
-		return "", false
-	}
-	return s, true
-}
-
-func (f *fieldReader) integer(keys ...string) (int, bool) {
-	k, v, ok := f.pick(keys...)
-	if !ok {
-		return 0, false
-	}
-	var n json.Number
-	if t := bytes.TrimSpace(v); len(t) == 0 || t[0] == '"' || json.Unmarshal(t, &n) != nil {
-		f.fail("the parameter %s must be an integer", k)
-		return 0, false
-	}
-	i, err := n.Int64()
-	if err != nil || i > 1<<31-1 || i < -1<<31 {
-		f.fail("the parameter %s must be an integer", k)
-		return 0, false
-	}
-	return int(i), true
-}
-
-func (f *fieldReader) boolean(keys ...string) (bool, bool) {
-	k, v, ok := f.pick(keys...)
-	if !ok {
-		return false, false
-	}
-	var b bool
-	if err := json.Unmarshal(v, &b); err != nil {
-		f.fail("the parameter %s must be a boolean", k)
-		return false, false
-	}
-	return b, true
-}
-
-func (f *fieldReader) strings(keys ...string) {
-	k, v, ok := f.pick(keys...)
-	if !ok {
-		return
-	}
-	var ss []string
-	if err := json.Unmarshal(v, &ss); err != nil {
-		f.fail("the parameter %s must be an array of strings", k)
-	}
 }
 
 type jobResource struct {
@@ -141,22 +59,6 @@ func (f *fieldReader) groups(key string) {
 	if err := json.Unmarshal(v, &gs); err != nil {
 		f.fail("the parameter %s must be an array of {name, resources} objects", key)
 	}
-}
-
-// decodeObject decodes exactly one JSON object.
-func decodeObject(body []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var obj map[string]json.RawMessage
-	if err := dec.Decode(&obj); err != nil {
-		return nil, err
-	}
-	if obj == nil {
-		return nil, errors.New("the request body must be a JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
-	}
-	return obj, nil
 }
 
 // parseCreate validates a create body (§2, §9). It returns a DLI.0001 error

@@ -164,7 +164,6 @@ func (b *batchService) handleState(c *call) response {
 	return okJSON(stateResponse{ID: j.ID, State: j.at(b.clock.Now()).state})
 }
 
-
 func (b *batchService) handleCancel(c *call) response {
 	batchID := c.r.PathValue("batch_id")
 	if !batchIDRE.MatchString(batchID) {
@@ -195,4 +194,3 @@ func (b *batchService) handleCancel(c *call) response {
 	}
 	return okJSON(msgResponse{Msg: "deleted"})
 }
-

@@ -3,8 +3,8 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -35,7 +35,7 @@ func (b *batchService) register(rt *routes) {
 	rt.read("GET "+base+"/{batch_id}/log", b.handleLog)
 }
 
-var batchIDRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var batchIDRE = jobUUIDRE
 
 func (b *batchService) queueExists(q string) bool { return slices.Contains(b.opts.Queues, q) }
 
@@ -98,6 +98,12 @@ func (b *batchService) load(raw json.RawMessage) error {
 		if j == nil || !batchIDRE.MatchString(j.ID) || j.Retries < 0 || j.Retries > 1 ||
 			(j.Outcome != StateSuccess && j.Outcome != StateDead) {
 			return errors.New("invalid batch job (id, outcome or retries)")
+		}
+		// IDs are served in lower case (lookups lower-case the path's); a
+		// hand-edited file may have them in upper case.
+		j.ID = strings.ToLower(j.ID)
+		if loaded[j.ID] != nil {
+			return fmt.Errorf("holds the batch job %s twice", j.ID)
 		}
 		j.render()
 		loaded[j.ID] = j

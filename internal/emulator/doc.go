@@ -1,32 +1,62 @@
 // Package emulator is a local, in-memory implementation of the server side of
-// the Huawei Cloud DLI Spark batch API (v2.0), written from
-// ../shared/reference/dli-batch-api.md independently of internal/client (it
-// imports nothing from it), so that a misunderstanding of the API in one is
-// caught by the other. It is runnable as the dli-emulator command
-// (internal/emulator/cmd/dli-emulator) and embeddable in tests:
+// the Huawei Cloud DLI APIs, written from ../shared/reference/dli-batch-api.md
+// and dli-more-api.md independently of internal/client (it imports nothing
+// from it), so that a misunderstanding of the API in one is caught by the
+// other. It is runnable as the dli-emulator command (package cli, binary
+// internal/emulator/cmd/dli-emulator) and embeddable in tests:
 //
 //	clock := emulator.NewManualClock(time.Now())
 //	srv, err := emulator.New(emulator.Options{Clock: clock})
 //	url, err := srv.Start("127.0.0.1:0") // or httptest.NewServer(srv)
 //	defer srv.Close()
 //
+// # Structure
+//
+// One gateway (gateway.go, routes.go: the steps below around an
+// http.ServeMux of method-and-pattern routes) in front of one service per API
+// collection (services.go registers them; batch_*.go is the Spark batch
+// collection, sql_*.go the SQL jobs). A service registers its routes, owns its objects, lists its
+// jobs on the admin routes and keeps a section of the state file; the
+// gateway, the admin routes, paging (paging.go) and persistence (persist.go)
+// know no collection.
+//
 // # Routes
 //
 // The six batch routes under /v2.0/{project_id}/batches (create, list, get,
-// state, log, cancel) with the documented response shapes, times in epoch
-// milliseconds. Any other method or path is 404 APIGW.0101. The admin routes
-// (loopback clients only, else 403; no auth, no latency, no faults, not
-// recorded) are GET /_emulator/requests (a JSON array, [] when empty, of
-// {"method","path","status","error_code"} in arrival order; path without the
-// query), POST /_emulator/reset (forgets jobs and the request log, re-seeds
-// the fault RNG), GET /_emulator/jobs and GET|POST /_emulator/faults
-// ({"fault_5xx","fault_429","fault_after_commit"}). Every response carries an
-// X-Request-Id header (32 hex digits).
+// state, log, cancel) and the SQL job routes under /v1.0/{project_id}/jobs
+// (see "SQL jobs") with the documented response shapes, times in epoch
+// milliseconds. Any other method or path is 404 APIGW.0101 (HEAD included;
+// a path with an empty segment matches nothing; an encoded %2F separates
+// segments). Every response carries an X-Request-Id header (32 hex digits).
 //
 // Order of checks for an API request: latency, route (404 APIGW.0101), body
-// size (413 APIGW.0201 "Request entity too large", default limit 1 MiB),
-// authentication (401 APIGW.0301), injected 429/500 faults, the operation,
-// then the after-commit fault.
+// size (413 APIGW.0201 "Request entity too large", default limit 1 MiB; a
+// body not complete within BodyReadTimeout, default 10s, is 400 APIGW.0201
+// and its connection is closed), authentication (401 APIGW.0301), injected
+// 429/500 faults, the operation, then the after-commit fault. The request
+// record is opened on arrival and closed with the answer, whichever step
+// gave it.
+//
+// # Admin routes
+//
+// Loopback clients only, else 403 APIGW.0302; the Host must name this
+// machine (localhost or a loopback IP, any port), else 403 APIGW.0302, so
+// that a page in a browser cannot reach them through DNS rebinding; a POST
+// must be Content-Type application/json (any parameters), else 415
+// APIGW.0201, which a cross-site form or simple request cannot send. No
+// auth, no latency, no faults, not recorded. Wrong method: 405, unknown
+// path: 404 (APIGW.0101 bodies).
+//
+//	GET  /_emulator/requests     JSON array, [] when empty, of
+//	                             {"method","path","status","error_code"} in
+//	                             arrival order; path without the query
+//	POST /_emulator/reset        forget every object and the request log,
+//	                             re-seed the fault RNG
+//	GET  /_emulator/jobs         batch jobs with their current state
+//	GET  /_emulator/jobs/{kind}  the jobs of one collection (batch, sql)
+//	GET  /_emulator/jobs/all     {"batch":[...],"sql":[...]}
+//	GET  /_emulator/faults       {"fault_5xx","fault_429","fault_after_commit"}
+//	POST /_emulator/faults       change some of them
 //
 // # Demo defaults
 //
@@ -96,9 +126,11 @@
 //     unit ^[0-9]+[mMgG]$, max_retry_times outside 0..100, name over 128
 //     characters, feature not basic/ai/custom, image without feature custom
 //     or custom without image, negative cores/executors, wrong JSON types,
-//     bad emulator.* conf values): 400 DLI.0001. Malformed JSON or a body
-//     that is not one JSON object: 400 DLI.0001 "The format of message is
-//     error: …". Unknown keys are ignored.
+//     bad emulator.* conf values): 400 DLI.0001. Malformed JSON, a body
+//     that is not one JSON object, or an object with a key twice (at any
+//     depth, as gateways refuse them; decoders would keep one silently):
+//     400 DLI.0001 "The format of message is error: …". Unknown keys are
+//     ignored.
 //   - Create needs a queue: queue wins over cluster_name when both are set;
 //     neither is 400 DLI.0001; a queue that does not exist is 400 DLI.0002
 //     "There is no queue named <q>" (checked after the parameter checks).
@@ -145,6 +177,55 @@
 //     APIGW.0301 (not 403).
 //   - The state file (Options.StateFile) is JSON, loaded by New and
 //     rewritten atomically (temporary file + rename) 100 ms after a
-//     mutation (coalesced) and on Close/Shutdown. It stores each job's
-//     fixed timeline, so jobs continue their life cycle after a restart.
+//     mutation (coalesced) and on Close/Shutdown: {"version":1,"jobs":[…]}
+//     with one more section per collection that has objects. It stores each
+//     job's fixed timeline, so jobs continue their life cycle after a
+//     restart. IDs are lower-cased on load (a job twice is refused); a
+//     state file whose directory does not exist is refused by New.
+//
+// # SQL jobs (dli-more-api.md §2)
+//
+// POST …/jobs/submit-job, GET …/jobs/{job_id}/status, …/detail, …/preview,
+// GET …/jobs (list), DELETE …/jobs/{job_id} (cancel) and POST
+// …/jobs/check-sql. Success bodies carry the envelope {"is_success": true,
+// "message": ""} with is_success a JSON boolean. The job type comes from the
+// statement's first keyword (after comments and opening parentheses):
+// SELECT/WITH/VALUES → QUERY, INSERT → INSERT, UPDATE, DELETE, LOAD →
+// IMPORT, GRANT/REVOKE → DCL, CREATE/DROP/ALTER/TRUNCATE/SHOW/DESCRIBE/…
+// → DDL; another keyword is 400 DLI.0004. DCL is synchronous, DDL too when
+// conf holds dli.sql.sqlasync.enabled=false: the submit answer is final
+// (job_mode sync) and the status is FINISHED at once. Other jobs are async:
+// LAUNCHING for JobStart, RUNNING for SQLRun (default 2s; conf entry
+// emulator.run_duration=<Go duration> overrides it), then FINISHED, or
+// FAILED with conf emulator.outcome=failed (status message "DLI.0005:
+// emulated failure …"). A DELETE of a LAUNCHING or RUNNING job answers the
+// envelope; the job keeps its status for CancelDelay, then is CANCELLED.
+// Preview: a QUERY whose select list holds only constants (integers,
+// decimals, 'strings', TRUE/FALSE, NULL; each optionally AS alias; no FROM)
+// answers one row of them, e.g. SELECT 1 AS n, 'x' AS s gives schema
+// [{"n":"int"},{"s":"string"}] and rows [[1,"x"]] (an unaliased column is
+// named by its text); any other QUERY answers no row. The status's detail is
+// that schema as a Spark struct, result_count the row count. user_conf is
+// the conf array as JSON text. The list pages with current-page (from 1) and
+// page-size (1..100, default 50), answers an empty page past the end with
+// job_count the total, and filters on job-type (or ALL), job_types (repeated),
+// job-status, job-id, queue_name, sql_pattern (case-insensitive substring),
+// tags (k=v,…: the key's value contains v), owner, engine_type, db_name,
+// table_name and start/end (inclusive, on start_time); order is
+// start_time_desc (default), start_time_asc, duration_desc or duration_asc.
+//
+// Choices where the reference is UNCONFIRMED (§13): an unknown job ID
+// (valid UUID) is 400 DLI.0002 "The job <id> does not exist" on status,
+// detail, preview and cancel; a non-UUID is 400 DLI.0001; cancelling a
+// FINISHED, FAILED or CANCELLED job is 400 DLI.0007 "… has already finished
+// (status: <status>) and cannot be cancelled"; a failed synchronous
+// statement answers 200 with is_success false and the message (§1.2); the
+// default queue is the first configured one; detail answers its
+// import/export keys empty for other jobs; preview of a job that has not
+// FINISHED, or of another type than QUERY, is 400 DLI.0001; more than one
+// statement is 400 DLI.0001. Validation (400 DLI.0001): sql required;
+// currentdb, current_catalog and queue_name match DLI's name rule; conf
+// entries are "key=value" (blanks around = allowed); tags follow DLI's key
+// and value rules, each key once; engine_type spark or hetuEngine. A queue
+// that does not exist is 400 DLI.0002.
 package emulator

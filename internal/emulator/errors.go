@@ -17,6 +17,7 @@ const (
 	CodeAPINotFound    = "APIGW.0101"
 	CodeRequestError   = "APIGW.0201" // 413 Request entity too large
 	CodeAuth           = "APIGW.0301"
+	CodeAdminForbidden = "APIGW.0302" // admin route from a foreign client or Host
 	CodeThrottled      = "APIG.0308"
 	CodeBackendUnavail = "APIG.0202" // injected 502 after commit
 )

@@ -269,6 +269,7 @@ func TestAdminRoutes(t *testing.T) {
 	} {
 		t.Run(c.method+c.path+c.remote, func(t *testing.T) {
 			r := httptest.NewRequest(c.method, c.path, nil)
+			r.Host = "127.0.0.1:8787"
 			r.RemoteAddr = c.remote
 			rec := httptest.NewRecorder()
 			h.s.ServeHTTP(rec, r)

@@ -134,13 +134,18 @@ func (s *Server) routeStep(c *call, next handler) response {
 }
 
 // bodyStep reads the body, at most Options.MaxBodyBytes (413 APIGW.0201
-// above it).
+// above it) within Options.BodyReadTimeout (400 APIGW.0201 when it stalls).
 func (s *Server) bodyStep(c *call, next handler) response {
 	tooLarge := apigError(http.StatusRequestEntityTooLarge, CodeRequestError, "Request entity too large", c.reqID)
 	if c.r.ContentLength > s.opts.MaxBodyBytes {
 		return tooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(c.r.Body, s.opts.MaxBodyBytes+1))
+	var body []byte
+	var err error
+	s.withBodyDeadline(c, func() error {
+		body, err = io.ReadAll(io.LimitReader(c.r.Body, s.opts.MaxBodyBytes+1))
+		return err
+	})
 	if int64(len(body)) > s.opts.MaxBodyBytes {
 		return tooLarge
 	}

@@ -117,8 +117,8 @@ func (tr *transcript) write(label, method, target string, rec *httptest.Response
 }
 
 // note writes a line that is not an exchange (clock moves, Go API calls).
-func (tr *transcript) note(format string, args ...any) {
-	fmt.Fprintf(&tr.out, "--- "+format+"\n\n", args...)
+func (tr *transcript) note(text string) {
+	fmt.Fprintf(&tr.out, "--- %s\n\n", text)
 }
 
 // check compares the transcript with testdata/golden/<name>, or rewrites it.

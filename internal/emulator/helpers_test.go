@@ -43,18 +43,27 @@ func newHarness(t *testing.T, opts Options) *harness {
 // pp is an API path in the default project.
 func pp(suffix string) string { return "/v2.0/" + DefaultProjectID + "/batches" + suffix }
 
-// raw sends a request with exactly the given headers.
+// raw sends a request with exactly the given headers. Admin requests go as
+// a local tool sends them: to a loopback Host, POSTs as JSON.
 func (h *harness) raw(method, target, body string, hdr http.Header) *httptest.ResponseRecorder {
 	h.t.Helper()
+	host := "dli.emulator.test"
+	admin := strings.HasPrefix(target, "/_emulator")
+	if admin {
+		host = "127.0.0.1:8787"
+	}
 	var r *http.Request
 	if body == "" {
-		r = httptest.NewRequest(method, "http://dli.emulator.test"+target, nil)
+		r = httptest.NewRequest(method, "http://"+host+target, nil)
 	} else {
-		r = httptest.NewRequest(method, "http://dli.emulator.test"+target, strings.NewReader(body))
+		r = httptest.NewRequest(method, "http://"+host+target, strings.NewReader(body))
 	}
 	r.RemoteAddr = "127.0.0.1:40000"
 	for k, v := range hdr {
 		r.Header[k] = v
+	}
+	if admin && method == http.MethodPost && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
 	}
 	rec := httptest.NewRecorder()
 	h.s.ServeHTTP(rec, r)

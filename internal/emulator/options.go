@@ -3,6 +3,8 @@ package emulator
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -26,10 +28,14 @@ const (
 	DefaultJobStart = time.Second
 	// DefaultJobRun is how long a job stays "running" (per attempt).
 	DefaultJobRun = 5 * time.Second
+	// DefaultSQLRun is how long a SQL job stays RUNNING.
+	DefaultSQLRun = 2 * time.Second
 	// DefaultCancelDelay is the time between an accepted DELETE and "dead".
 	DefaultCancelDelay = 250 * time.Millisecond
 	// DefaultMaxBodyBytes is the request body limit (413 APIGW.0201 above it).
 	DefaultMaxBodyBytes int64 = 1 << 20
+	// DefaultBodyReadTimeout bounds the reading of a request body.
+	DefaultBodyReadTimeout = 10 * time.Second
 	// DefaultListen is the command's default listen address.
 	DefaultListen = "127.0.0.1:8787"
 )
@@ -66,6 +72,11 @@ type Options struct {
 	// 250ms); a negative value means zero (immediate).
 	JobStart, JobRun, CancelDelay time.Duration
 
+	// SQLRun is the time an asynchronous SQL job stays RUNNING (after
+	// JobStart in LAUNCHING), unless its conf sets emulator.run_duration.
+	// Zero means DefaultSQLRun (2s); negative means zero.
+	SQLRun time.Duration
+
 	// Fault rates, each in [0,1]: Fault5xx answers 500 DLI.0999 without
 	// doing anything; Fault429 answers 429 APIG.0308 with Retry-After: 1;
 	// FaultAfterCommit (POST and DELETE only) does the work and then answers
@@ -86,6 +97,11 @@ type Options struct {
 
 	// MaxBodyBytes is the largest accepted request body. Default 1 MiB.
 	MaxBodyBytes int64
+
+	// BodyReadTimeout bounds the reading of a request body from the
+	// connection: a body still incomplete then is answered 400 APIGW.0201
+	// and its connection closed. Default 10s.
+	BodyReadTimeout time.Duration
 
 	// AccessLog, when set, receives one line per answered API request:
 	// "METHOD PATH STATUS", plus the body of cancels and errors.
@@ -157,6 +173,7 @@ func (o Options) normalize() (Options, error) {
 	o.JobStart = durationOrDefault(o.JobStart, DefaultJobStart)
 	o.JobRun = durationOrDefault(o.JobRun, DefaultJobRun)
 	o.CancelDelay = durationOrDefault(o.CancelDelay, DefaultCancelDelay)
+	o.SQLRun = durationOrDefault(o.SQLRun, DefaultSQLRun)
 	for _, r := range []struct {
 		n string
 		v float64
@@ -170,6 +187,16 @@ func (o Options) normalize() (Options, error) {
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.BodyReadTimeout <= 0 {
+		o.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if o.StateFile != "" {
+		// Refused now rather than at the first write, minutes later.
+		dir := filepath.Dir(o.StateFile)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return o, fmt.Errorf("emulator: the directory %s of the state file does not exist", dir)
+		}
 	}
 	return o, nil
 }

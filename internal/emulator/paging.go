@@ -30,7 +30,6 @@ func firstOf(q url.Values, keys ...string) string {
 	return ""
 }
 
-
 // pageStyle is one of the paging styles of DLI's list APIs (dli-more-api.md
 // §1.5): its query keys, default page size and bounds. Every style answers
 // an empty page past the end (clients page until a page comes back empty),

@@ -53,7 +53,10 @@ func (rt *routes) add(pattern string, h handler, commits bool) {
 		}
 	}
 	rt.mux.HandleFunc(pattern, func(_ http.ResponseWriter, r *http.Request) {
-		m := r.Context().Value(matchKey{}).(*matchResult)
+		m, ok := r.Context().Value(matchKey{}).(*matchResult)
+		if !ok { // not a match request (the mux is never served directly)
+			return
+		}
 		if r.Method != ro.method { // the mux serves HEAD on GET routes; DLI does not
 			m.wrongMethod = true
 			return

@@ -34,9 +34,11 @@ type env struct {
 // historical GET /_emulator/jobs.
 type collections struct {
 	batch *batchService
+	sql   *sqlService
 }
 
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
-	return []service{s.batch}
+	s.sql = newSQLService(e)
+	return []service{s.batch, s.sql}
 }

@@ -101,6 +101,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		jobStart                                = emulator.DefaultJobStart
 		jobRun                                  = emulator.DefaultJobRun
 		cancelDelay                             = emulator.DefaultCancelDelay
+		sqlRun                                  = emulator.DefaultSQLRun
 		f5xx, f429, fAfter                      float64
 		seed                                    int64
 	)
@@ -116,7 +117,8 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 	fs.Var(durationValue{&latency}, "latency", "`duration` added before every API response (Go durations such as 300ms or 10m, as for all durations)")
 	fs.Var(durationValue{&jobStart}, "job-start", "`duration` a job spends starting (and each recovering phase); 0 = immediate")
 	fs.Var(durationValue{&jobRun}, "job-run", "`duration` a job spends running, unless its conf sets emulator.run_duration")
-	fs.Var(durationValue{&cancelDelay}, "cancel-delay", "`duration` from an accepted cancel (DELETE) to the dead state")
+	fs.Var(durationValue{&cancelDelay}, "cancel-delay", "`duration` from an accepted cancel (DELETE) to the dead (batch) or CANCELLED (SQL) state")
+	fs.Var(durationValue{&sqlRun}, "sql-run", "`duration` a SQL job spends RUNNING, unless its conf sets emulator.run_duration")
 	fs.Var(rateValue{&f5xx}, "fault-5xx", "`rate` (0..1) of API requests answered 500 DLI.0999 without doing anything")
 	fs.Var(rateValue{&f429}, "fault-429", "`rate` (0..1) of API requests answered 429 APIG.0308 with Retry-After: 1")
 	fs.Var(rateValue{&fAfter}, "fault-after-commit", "`rate` (0..1) of successful POST/DELETE answered 502 or dropped after the work is done")
@@ -138,11 +140,13 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: dli-emulator [flags]\n\n"+
 			"Serves a local emulation of the Huawei Cloud DLI Spark batch API (v2.0) under\n"+
-			"/v2.0/{project_id}/batches, with admin routes GET /_emulator/requests and\n"+
-			"POST /_emulator/reset (loopback only). Per job, the Spark conf keys\n"+
-			"emulator.outcome (success|dead) and emulator.run_duration (Go duration) steer\n"+
-			"the life cycle. Every flag can also be set by the environment variable shown;\n"+
-			"flags override the environment.\n\nFlags:\n")
+			"/v2.0/{project_id}/batches and of the SQL job API (v1.0) under\n"+
+			"/v1.0/{project_id}/jobs, with admin routes GET /_emulator/requests, GET\n"+
+			"/_emulator/jobs/all and POST /_emulator/reset (loopback only). Per job, the\n"+
+			"Spark conf keys emulator.outcome (success|dead) and emulator.run_duration (Go\n"+
+			"duration), or the SQL conf entries emulator.outcome=finished|failed and\n"+
+			"emulator.run_duration=DURATION, steer the life cycle. Every flag can also be\n"+
+			"set by the environment variable shown; flags override the environment.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if envErr != nil {
@@ -178,6 +182,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		ProjectID: projectID, AccessKey: accessKey, SecretKey: secretKey, SecurityToken: secTok,
 		Tokens: tokens, Queues: qs, Latency: latency,
 		JobStart: zeroIsImmediate(jobStart), JobRun: zeroIsImmediate(jobRun), CancelDelay: zeroIsImmediate(cancelDelay),
+		SQLRun:   zeroIsImmediate(sqlRun),
 		Fault5xx: f5xx, Fault429: f429, FaultAfterCommit: fAfter, Seed: seed, StateFile: stateFile,
 	}
 	cfg.accessLog = accessLog

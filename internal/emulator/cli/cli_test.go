@@ -51,20 +51,21 @@ func TestParse(t *testing.T) {
 			if c.listen != "127.0.0.1:8787" || o.ProjectID != emulator.DefaultProjectID || o.AccessKey != emulator.DefaultAccessKey ||
 				o.SecretKey != emulator.DefaultSecretKey || strings.Join(o.Tokens, ",") != emulator.DefaultToken ||
 				strings.Join(o.Queues, ",") != "default" || o.JobStart != time.Second || o.JobRun != 5*time.Second ||
-				o.CancelDelay != 250*time.Millisecond || o.Latency != 0 || o.SecurityToken != "" || o.StateFile != "" {
+				o.CancelDelay != 250*time.Millisecond || o.Latency != 0 || o.SecurityToken != "" || o.StateFile != "" ||
+				o.SQLRun != emulator.DefaultSQLRun {
 				t.Fatalf("%+v", c)
 			}
 		}},
 		{"every flag", []string{"-listen", "127.0.0.1:0", "-project-id", "p1", "-access-key", "AK", "-secret-key", "SK",
 			"-security-token", "ST", "-token", "TOK", "-queues", "a, b,,c", "-latency", "10ms", "-job-start", "2s",
 			"-job-run", "3m", "-cancel-delay", "1s", "-fault-5xx", "0.1", "-fault-429", "0.2", "-fault-after-commit", "1",
-			"-seed", "9", "-state-file", "/tmp/x.json"}, nil, false, func(t *testing.T, c config) {
+			"-seed", "9", "-state-file", "/tmp/x.json", "-sql-run", "7s"}, nil, false, func(t *testing.T, c config) {
 			o := c.opts
 			if c.listen != "127.0.0.1:0" || o.ProjectID != "p1" || o.AccessKey != "AK" || o.SecretKey != "SK" ||
 				o.SecurityToken != "ST" || strings.Join(o.Tokens, ",") != "TOK" || strings.Join(o.Queues, ",") != "a,b,c" ||
 				o.Latency != 10*time.Millisecond || o.JobStart != 2*time.Second || o.JobRun != 3*time.Minute ||
 				o.CancelDelay != time.Second || o.Fault5xx != 0.1 || o.Fault429 != 0.2 || o.FaultAfterCommit != 1 ||
-				o.Seed != 9 || o.StateFile != "/tmp/x.json" {
+				o.Seed != 9 || o.StateFile != "/tmp/x.json" || o.SQLRun != 7*time.Second {
 				t.Fatalf("%+v", c)
 			}
 		}},
@@ -85,9 +86,9 @@ func TestParse(t *testing.T) {
 					t.Fatalf("%+v", c)
 				}
 			}},
-		{"zero durations are immediate", []string{"-job-start", "0", "-job-run", "0s", "-cancel-delay", "0"}, nil, false,
+		{"zero durations are immediate", []string{"-job-start", "0", "-job-run", "0s", "-cancel-delay", "0", "-sql-run", "0"}, nil, false,
 			func(t *testing.T, c config) {
-				if c.opts.JobStart >= 0 || c.opts.JobRun >= 0 || c.opts.CancelDelay >= 0 {
+				if c.opts.JobStart >= 0 || c.opts.JobRun >= 0 || c.opts.CancelDelay >= 0 || c.opts.SQLRun >= 0 {
 					t.Fatalf("%+v", c.opts)
 				}
 			}},
@@ -123,7 +124,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, f := range []string{"listen", "project-id", "access-key", "secret-key", "security-token", "token", "queues",
-		"latency", "job-start", "job-run", "cancel-delay", "fault-5xx", "fault-429", "fault-after-commit", "seed", "state-file"} {
+		"latency", "job-start", "job-run", "cancel-delay", "sql-run", "fault-5xx", "fault-429", "fault-after-commit", "seed", "state-file"} {
 		if !strings.Contains(out.String(), "  -"+f+" ") || !strings.Contains(out.String(), envName(f)) {
 			t.Errorf("-h does not document -%s / %s", f, envName(f))
 		}
@@ -245,5 +246,20 @@ func TestProcessSignals(t *testing.T) {
 				t.Fatalf("exit code %d (%v)", code, err)
 			}
 		})
+	}
+}
+
+// A state file in a directory that does not exist is refused at start
+// (exit 2, before listening), not at the first write.
+func TestStateFileInAMissingDirectory(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	missing := filepath.Join(t.TempDir(), "missing", "state.json")
+	// The timeout only ends a run that wrongly started serving.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"-listen", "127.0.0.1:0", "-state-file", missing}, envFrom(nil), &stdout, &stderr)
+	if code != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "does not exist") ||
+		!strings.Contains(stderr.String(), filepath.Dir(missing)) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }
