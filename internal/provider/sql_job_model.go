@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -25,20 +26,24 @@ type sqlJobArgsModel struct {
 
 // sqlJobStatusModel holds what DLI reports about a job.
 type sqlJobStatusModel struct {
-	Status        types.String     `tfsdk:"status"`
-	JobType       types.String     `tfsdk:"job_type"`
-	JobMode       types.String     `tfsdk:"job_mode"`
-	Owner         types.String     `tfsdk:"owner"`
-	StartTime     types.String     `tfsdk:"start_time"`
-	EndTime       types.String     `tfsdk:"end_time"`
-	DurationMS    types.Int64      `tfsdk:"duration_ms"`
-	ResultCount   types.Int64      `tfsdk:"result_count"`
-	InputRowCount types.Int64      `tfsdk:"input_row_count"`
-	BadRowCount   types.Int64      `tfsdk:"bad_row_count"`
-	InputSize     types.Int64      `tfsdk:"input_size"`
-	ResultPath    types.String     `tfsdk:"result_path"`
-	ResultSchema  []sqlColumnModel `tfsdk:"result_schema"`
+	Status        types.String `tfsdk:"status"`
+	JobType       types.String `tfsdk:"job_type"`
+	JobMode       types.String `tfsdk:"job_mode"`
+	Owner         types.String `tfsdk:"owner"`
+	StartTime     types.String `tfsdk:"start_time"`
+	EndTime       types.String `tfsdk:"end_time"`
+	DurationMS    types.Int64  `tfsdk:"duration_ms"`
+	ResultCount   types.Int64  `tfsdk:"result_count"`
+	InputRowCount types.Int64  `tfsdk:"input_row_count"`
+	BadRowCount   types.Int64  `tfsdk:"bad_row_count"`
+	InputSize     types.Int64  `tfsdk:"input_size"`
+	ResultPath    types.String `tfsdk:"result_path"`
+	// ResultSchema is a list of sqlColumnType objects (a types.List: unknown while planned).
+	ResultSchema types.List `tfsdk:"result_schema"`
 }
+
+// sqlColumnType is the object type of a result column.
+var sqlColumnType = types.ObjectType{AttrTypes: map[string]attr.Type{"name": types.StringType, "type": types.StringType}}
 
 type sqlColumnModel struct {
 	Name types.String `tfsdk:"name"`
@@ -99,9 +104,18 @@ func sqlStatusFromJob(job *client.SQLJob) sqlJobStatusModel {
 		BadRowCount:   types.Int64Value(job.BadRowCount),
 		InputSize:     types.Int64Value(job.InputSize),
 		ResultPath:    types.StringValue(job.ResultPath),
-		ResultSchema:  sqlColumns(job.ResultSchema),
+		ResultSchema:  sqlColumnList(job.ResultSchema),
 	}
 	return m
+}
+
+func sqlColumnList(cols []client.SQLColumn) types.List {
+	elems := make([]attr.Value, 0, len(cols))
+	for _, c := range cols {
+		elems = append(elems, types.ObjectValueMust(sqlColumnType.AttrTypes,
+			map[string]attr.Value{"name": types.StringValue(c.Name), "type": types.StringValue(c.Type)}))
+	}
+	return types.ListValueMust(sqlColumnType, elems)
 }
 
 func sqlColumns(cols []client.SQLColumn) []sqlColumnModel {

@@ -147,8 +147,9 @@ func (m *sqlJobResourceModel) fillUnknownArgs(job *client.SQLJob) {
 	if m.Queue.IsUnknown() && job.Queue != "" {
 		m.Queue = types.StringValue(job.Queue)
 	}
-	if m.Engine.IsUnknown() && job.Engine != "" {
-		m.Engine = types.StringValue(job.Engine)
+	if m.Engine.IsUnknown() {
+		// The status API does not report engine_type; spark is DLI's documented default.
+		m.Engine = types.StringValue(firstNonEmpty(job.Engine, defaultSQLEngine))
 	}
 }
 
@@ -179,12 +180,31 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.AddError("Error reading SQL job", fmt.Sprintf("Could not read SQL job %s: %s", id, err))
 		return
 	}
+	if state.SQL.IsNull() && job.Engine == "" {
+		job.Engine = r.listedEngine(ctx, id) // an import: the list reports the engine, the status does not
+	}
 	state.sqlJobArgsModel = sqlArgsFromJob(job, state.sqlJobArgsModel)
 	prior := state.JobMode
 	state.sqlJobStatusModel = sqlStatusFromJob(job)
 	state.keepJobMode(prior)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+}
+
+// listedEngine asks the job list (which reports engine_type) for the job's engine; "" when it
+// cannot tell.
+func (r *sqlJobResource) listedEngine(ctx context.Context, id string) string {
+	jobs, err := r.client.ListSQLJobs(ctx, client.SQLListOptions{JobID: id, Limit: 1})
+	if err != nil {
+		tflog.Warn(ctx, "could not list the imported SQL job to learn its engine", map[string]any{"job_id": id, "error": err.Error()})
+		return ""
+	}
+	for _, j := range jobs {
+		if strings.EqualFold(j.ID, id) {
+			return j.Engine
+		}
+	}
+	return ""
 }
 
 func (r *sqlJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state sqlJobResourceModel) {

@@ -20,8 +20,10 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// SQL engines accepted by the submit API (engine_type).
-var sqlEngines = []string{"spark", "hetuEngine"}
+// SQL engines accepted by the submit API (engine_type); spark is the default.
+var sqlEngines = []string{defaultSQLEngine, "hetuEngine"}
+
+const defaultSQLEngine = "spark"
 
 const descSQLConf = "Spark SQL settings for this statement (`conf` in the API, sent as `\"key=value\"` strings), such as " +
 	"`spark.sql.shuffle.partitions` or `dli.sql.job.timeout`. They show in plans, so that a reviewer sees which setting " +
@@ -67,8 +69,14 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Default catalog of the statement's tables (`current_catalog` in the API), such as " +
 					"`dli`. DLI does not report it back: after an import, a configured catalog is adopted without a re-run.",
 			},
-			"engine": reported("SQL engine: `spark` (DLI's default) or `hetuEngine` (`engine_type` in the API).",
-				stringvalidator.OneOf(sqlEngines...)),
+			"engine": schema.StringAttribute{
+				Optional: true, Computed: true, Validators: []validator.String{stringvalidator.OneOf(sqlEngines...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIf(stringChangedUnlessImportedNull,
+						"Changing the engine runs the statement again.", "Changing the engine runs the statement again.")},
+				MarkdownDescription: "SQL engine (`engine_type` in the API): `spark` (DLI's default, recorded when unset) or " +
+					"`hetuEngine`.",
+			},
 			"conf": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType, MarkdownDescription: descSQLConf,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(mapChangedUnlessImportedNull,
