@@ -98,13 +98,20 @@ func sqlStatusFromJob(job *client.SQLJob) sqlJobStatusModel {
 		Owner:         types.StringValue(job.Owner),
 		StartTime:     types.StringValue(formatTime(job.StartTime)),
 		EndTime:       types.StringValue(formatTime(job.EndTime)),
-		DurationMS:    types.Int64Value(job.Duration.Milliseconds()),
-		ResultCount:   types.Int64Value(job.ResultCount),
-		InputRowCount: types.Int64Value(job.InputRowCount),
-		BadRowCount:   types.Int64Value(job.BadRowCount),
-		InputSize:     types.Int64Value(job.InputSize),
+		DurationMS:    types.Int64Null(),
+		ResultCount:   types.Int64Null(),
+		InputRowCount: types.Int64Null(),
+		BadRowCount:   types.Int64Null(),
+		InputSize:     types.Int64Null(),
 		ResultPath:    types.StringValue(job.ResultPath),
 		ResultSchema:  sqlColumnList(job.ResultSchema),
+	}
+	// A running job's duration and counts grow with every read: recorded once it ended, so
+	// refreshes of a running job show no change made "outside of Terraform".
+	if job.Status.IsTerminal() {
+		m.DurationMS = types.Int64Value(job.Duration.Milliseconds())
+		m.ResultCount, m.InputRowCount = types.Int64Value(job.ResultCount), types.Int64Value(job.InputRowCount)
+		m.BadRowCount, m.InputSize = types.Int64Value(job.BadRowCount), types.Int64Value(job.InputSize)
 	}
 	return m
 }

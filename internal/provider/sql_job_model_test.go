@@ -220,6 +220,11 @@ func TestSQLSubmittedStatus(t *testing.T) {
 	if s.Status.ValueString() != "LAUNCHING" || s.JobType.ValueString() != "DDL" || s.JobMode.ValueString() != "sync" {
 		t.Errorf("submitted %+v", s)
 	}
+	// Duration and counts of an active job grow with every read: null until it ends.
+	running := sqlStatusFromJob(&client.SQLJob{Status: client.SQLStatusRunning, Duration: time.Second, InputSize: 5})
+	if !running.DurationMS.IsNull() || !running.InputSize.IsNull() || !running.ResultCount.IsNull() {
+		t.Errorf("running %+v", running)
+	}
 	adopted := sqlSubmittedStatus(&client.SQLSubmission{ID: "x", Adopted: sampleSQLJob()})
 	if adopted.Status.ValueString() != "FINISHED" || adopted.Owner.ValueString() != "alice" {
 		t.Errorf("adopted %+v", adopted)
