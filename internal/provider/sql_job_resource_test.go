@@ -436,3 +436,41 @@ func TestAccSQLJob_rerunOnFailureAndTriggers(t *testing.T) {
 		t.Errorf("%d submissions, want 3 (the first, the rerun, the triggered run)", n)
 	}
 }
+
+// Requests per statement at the minimum: one submission, status reads on the waiter's backoff
+// (first after 300ms, doubling), no detail or list calls; apply returns within one poll
+// interval of the job's end.
+func TestAccSQLJob_requestsPerJob(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	var started time.Time
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { started = time.Now() },
+			Config: sqlConfig(tg, `  sql  = "INSERT INTO t SELECT 1"
+  conf = { "emulator.run_duration" = "1s" }`),
+			Check: func(s *terraform.State) error {
+				returned := time.Since(started)
+				var posts, reads, other int
+				for _, r := range tg.Requests("") {
+					switch {
+					case r.Method == "POST" && strings.HasSuffix(r.Path, "/jobs/submit-job"):
+						posts++
+					case r.Method == "GET" && strings.HasSuffix(r.Path, "/status"):
+						reads++
+					default:
+						other++
+					}
+				}
+				id, _ := acctest.JobID(s, sqlAddress)
+				job := sqlJobNow(t, tg, id)
+				t.Logf("apply of a 1s statement (after a 150ms start): %d submission, %d status reads, %d other requests; "+
+					"the job ran %s, apply took %s (including Terraform's own work)", posts, reads, other, job.Duration, returned.Round(time.Millisecond))
+				if posts != 1 || other != 0 || reads > 5 {
+					return fmt.Errorf("requests: %d submissions, %d status reads, %d others; want 1, at most 5, 0", posts, reads, other)
+				}
+				return nil
+			},
+		}},
+	})
+}
