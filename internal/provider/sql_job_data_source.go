@@ -51,7 +51,8 @@ func (d *sqlJobDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Validators: []validator.String{sqlJobIDValidator()}}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one SQL job, submitted by Terraform or not: its statement, queue, database, conf and " +
-			"tags, its status and counts. One API request (`GET /v1.0/{project_id}/jobs/{job_id}/status`).",
+			"tags, its status and counts: `GET /v1.0/{project_id}/jobs/{job_id}/status`, plus a listing of that job for its " +
+			"engine, which the status API does not report.",
 		Attributes: attributes,
 	}
 }
@@ -70,6 +71,9 @@ func (d *sqlJobDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("Could not read SQL job %s: %s", id.ValueString(), err))
 		return
+	}
+	if job.Engine == "" {
+		job.Engine = listedSQLEngine(ctx, d.client, job.ID)
 	}
 	model := sqlJobDataFromClient(job)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)

@@ -94,6 +94,7 @@ data "dli_sql_job_result" "query" {
 				statecheck.ExpectKnownValue("data.dli_sql_jobs.none", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("sql"), knownvalue.StringExact("SELECT 1 AS n, 'x' AS s, NULL AS z")),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("database"), knownvalue.StringExact("analytics")),
+				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("engine"), knownvalue.StringExact("spark")),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("conf").AtMapKey("spark.sql.shuffle.partitions"), knownvalue.StringExact("4")),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"k": knownvalue.StringExact("v")})),

@@ -181,7 +181,7 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if state.SQL.IsNull() && job.Engine == "" {
-		job.Engine = r.listedEngine(ctx, id) // an import: the list reports the engine, the status does not
+		job.Engine = listedSQLEngine(ctx, r.client, id) // an import: the list reports the engine, the status does not
 	}
 	state.sqlJobArgsModel = sqlArgsFromJob(job, state.sqlJobArgsModel)
 	prior := state.JobMode
@@ -191,12 +191,12 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }
 
-// listedEngine asks the job list (which reports engine_type) for the job's engine; "" when it
-// cannot tell.
-func (r *sqlJobResource) listedEngine(ctx context.Context, id string) string {
-	jobs, err := r.client.ListSQLJobs(ctx, client.SQLListOptions{JobID: id, Limit: 1})
+// listedSQLEngine asks the job list (which reports engine_type, unlike the status API) for the
+// job's engine; "" when it cannot tell.
+func listedSQLEngine(ctx context.Context, c *client.Client, id string) string {
+	jobs, err := c.ListSQLJobs(ctx, client.SQLListOptions{JobID: id, Limit: 1})
 	if err != nil {
-		tflog.Warn(ctx, "could not list the imported SQL job to learn its engine", map[string]any{"job_id": id, "error": err.Error()})
+		tflog.Warn(ctx, "could not list the SQL job to learn its engine", map[string]any{"job_id": id, "error": err.Error()})
 		return ""
 	}
 	for _, j := range jobs {
