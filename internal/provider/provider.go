@@ -146,6 +146,7 @@ func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBatchJobResource,
+		NewSQLJobResource,
 		NewQueueResource,
 		NewElasticResourcePoolResource,
 	}
@@ -156,6 +157,9 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewBatchJobDataSource,
 		NewBatchJobsDataSource,
 		NewBatchJobLogDataSource,
+		NewSQLJobDataSource,
+		NewSQLJobsDataSource,
+		NewSQLJobResultDataSource,
 		NewQueueDataSource,
 		NewQueuesDataSource,
 		NewElasticResourcePoolDataSource,

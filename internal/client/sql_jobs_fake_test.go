@@ -1,0 +1,291 @@
+package client
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// A small fake of DLI's SQL job API (dli_02_0102, 0021, 0025, 0312, 0104), written from the API
+// reference for the client's tests; the emulator is an independent implementation.
+
+type fakeSQLJob struct {
+	ID        string
+	Statement string
+	Queue     string
+	Type      string
+	Mode      string
+	Status    SQLJobStatus
+	// Statuses are returned one by one by GET status (the last one sticks).
+	Statuses []SQLJobStatus
+	Message  string
+	Tags     []sqlTag
+	Conf     []string
+	StartMS  int64
+}
+
+type fakeSQL struct {
+	t   *testing.T
+	srv *httptest.Server
+
+	mu   sync.Mutex
+	jobs []*fakeSQLJob
+	reqs []fakeRequest
+	// hook runs first for every request (n is its 0-based index); true means it answered.
+	hook func(f *fakeSQL, w http.ResponseWriter, r *http.Request, body []byte, n int) bool
+	// listWithoutTags leaves tags out of list entries; ignoreTagFilter lists every job.
+	listWithoutTags, ignoreTagFilter bool
+	// cancelFinished answers DELETE of a terminal job (default: 400 DLI.0001 "has finished").
+	cancelFinished func(w http.ResponseWriter)
+	clockMS        int64
+}
+
+func newFakeSQL(t *testing.T) *fakeSQL {
+	t.Helper()
+	f := &fakeSQL{t: t, clockMS: time.Now().Add(-time.Minute).UnixMilli()}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeSQL) URL() string { return f.srv.URL }
+
+// calls returns "METHOD suffix" for every request, suffix being the path below /v1.0/{project}/.
+func (f *fakeSQL) calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, r := range f.reqs {
+		out = append(out, r.Method+" "+strings.TrimPrefix(r.Path, "/v1.0/"+testProject+"/"))
+	}
+	return out
+}
+
+func (f *fakeSQL) count(call string) int {
+	n := 0
+	for _, c := range f.calls() {
+		if c == call {
+			n++
+		}
+	}
+	return n
+}
+
+func (f *fakeSQL) requests() []fakeRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeRequest(nil), f.reqs...)
+}
+
+func (f *fakeSQL) jobCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.jobs)
+}
+
+func (f *fakeSQL) addJob(j *fakeSQLJob) *fakeSQLJob {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.addLocked(j)
+}
+
+func (f *fakeSQL) addLocked(j *fakeSQLJob) *fakeSQLJob {
+	if j.ID == "" {
+		j.ID = uuid.NewString()
+	}
+	if j.StartMS == 0 {
+		f.clockMS += 1000
+		j.StartMS = f.clockMS
+	}
+	if j.Status == "" {
+		j.Status = SQLStatusLaunching
+	}
+	if j.Type == "" {
+		j.Type = "QUERY"
+	}
+	f.jobs = append(f.jobs, j)
+	return j
+}
+
+// submit stores a job from a submit body, as the service would.
+func (f *fakeSQL) submit(body []byte) *fakeSQLJob {
+	var w createSQLJobWire
+	if err := json.Unmarshal(body, &w); err != nil {
+		f.t.Errorf("submit body: %v", err)
+	}
+	queue := w.Queue
+	if queue == "" {
+		queue = "default"
+	}
+	j := &fakeSQLJob{Statement: w.SQL, Queue: queue, Tags: w.Tags, Conf: w.Conf, Mode: "async"}
+	if u := strings.ToUpper(strings.TrimSpace(w.SQL)); strings.HasPrefix(u, "CREATE") || strings.HasPrefix(u, "GRANT") {
+		j.Type, j.Mode, j.Status = "DDL", "sync", SQLStatusFinished
+	}
+	return f.addLocked(j)
+}
+
+func sqlNotFound(w http.ResponseWriter, id string) {
+	writeJSON(w, 400, map[string]interface{}{"is_success": false, "error_code": "DLI.0002", "error_msg": "The job " + id + " does not exist."})
+}
+
+func (j *fakeSQLJob) wire(withTags bool) map[string]interface{} {
+	conf, _ := json.Marshal(j.Conf)
+	m := map[string]interface{}{
+		"job_id": j.ID, "job_type": j.Type, "job_mode": j.Mode, "status": string(j.Status), "queue_name": j.Queue,
+		"owner": "tester", "statement": j.Statement, "start_time": j.StartMS, "duration": 1500,
+		"database_name": "db1", "input_row_count": 3, "bad_row_count": 0, "input_size": 42, "result_count": 2,
+		"message": j.Message, "user_conf": string(conf), "result_format": "csv",
+		"detail": `{"type":"struct","fields":[{"name":"n","type":"integer","nullable":true,"metadata":{}}]}`,
+	}
+	if withTags {
+		tags := j.Tags
+		if tags == nil {
+			tags = []sqlTag{}
+		}
+		m["tags"] = tags
+	}
+	return m
+}
+
+func (f *fakeSQL) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	n := len(f.reqs)
+	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body), Time: time.Now()})
+	hook := f.hook
+	f.mu.Unlock()
+	if r.Header.Get("X-Auth-Token") == "" && !strings.HasPrefix(r.Header.Get("Authorization"), "SDK-HMAC-SHA256 Access=") {
+		f.t.Errorf("%s %s: no credentials", r.Method, r.URL.Path)
+	}
+	if hook != nil && hook(f, w, r, body, n) {
+		return
+	}
+	prefix := "/v1.0/" + testProject + "/jobs"
+	if !strings.HasPrefix(r.URL.Path, prefix) {
+		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "The API does not exist"})
+		return
+	}
+	rest := strings.Trim(strings.TrimPrefix(r.URL.Path, prefix), "/")
+	parts := strings.Split(rest, "/")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case rest == "submit-job" && r.Method == http.MethodPost:
+		j := f.submit(body)
+		writeJSON(w, 200, map[string]interface{}{"is_success": true, "message": "", "job_id": j.ID, "job_type": j.Type, "job_mode": j.Mode})
+	case rest == "" && r.Method == http.MethodGet:
+		f.list(w, r)
+	case len(parts) >= 1:
+		j := f.find(parts[0])
+		if j == nil {
+			sqlNotFound(w, parts[0])
+			return
+		}
+		f.serveJob(w, r, j, parts[1:])
+	}
+}
+
+func (f *fakeSQL) find(id string) *fakeSQLJob {
+	for _, j := range f.jobs {
+		if j.ID == id {
+			return j
+		}
+	}
+	return nil
+}
+
+func (f *fakeSQL) serveJob(w http.ResponseWriter, r *http.Request, j *fakeSQLJob, rest []string) {
+	switch {
+	case len(rest) == 1 && rest[0] == "status" && r.Method == http.MethodGet:
+		if len(j.Statuses) > 0 {
+			j.Status = j.Statuses[0]
+			if len(j.Statuses) > 1 {
+				j.Statuses = j.Statuses[1:]
+			}
+		}
+		out := j.wire(true)
+		out["is_success"] = true
+		writeJSON(w, 200, out)
+	case len(rest) == 1 && rest[0] == "preview" && r.Method == http.MethodGet:
+		writeJSON(w, 200, map[string]interface{}{"is_success": true, "message": "", "job_id": j.ID, "job_type": j.Type,
+			"row_count": 2, "schema": []map[string]string{{"n": "int"}, {"s": "string"}},
+			"rows": [][]interface{}{{1, "x"}, {2.5, nil}}})
+	case len(rest) == 0 && r.Method == http.MethodDelete:
+		if !j.Status.IsActive() {
+			if f.cancelFinished != nil {
+				f.cancelFinished(w)
+				return
+			}
+			writeJSON(w, 400, map[string]interface{}{"is_success": false, "error_code": "DLI.0001", "error_msg": "The job has finished and cannot be cancelled."})
+			return
+		}
+		j.Status, j.Statuses = SQLStatusCancelled, nil
+		writeJSON(w, 200, map[string]interface{}{"is_success": true, "message": ""})
+	default:
+		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "no route"})
+	}
+}
+
+func (f *fakeSQL) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var sel []*fakeSQLJob
+	for _, j := range f.jobs {
+		if v := q.Get("queue_name"); v != "" && j.Queue != v {
+			continue
+		}
+		if v := q.Get("job-status"); v != "" && string(j.Status) != v {
+			continue
+		}
+		if v := q.Get("tags"); v != "" && !f.ignoreTagFilter && !fuzzyTags(j.Tags, v) {
+			continue
+		}
+		if v := q.Get("start"); v != "" {
+			if ms, _ := strconv.ParseInt(v, 10, 64); j.StartMS < ms {
+				continue
+			}
+		}
+		sel = append(sel, j)
+	}
+	sort.SliceStable(sel, func(a, b int) bool { return sel[a].StartMS > sel[b].StartMS })
+	size, _ := strconv.Atoi(q.Get("page-size"))
+	if size <= 0 {
+		size = 50
+	}
+	page, _ := strconv.Atoi(q.Get("current-page"))
+	if page <= 0 {
+		page = 1
+	}
+	from := min((page-1)*size, len(sel))
+	to := min(from+size, len(sel))
+	jobs := []map[string]interface{}{}
+	for _, j := range sel[from:to] {
+		jobs = append(jobs, j.wire(!f.listWithoutTags))
+	}
+	writeJSON(w, 200, map[string]interface{}{"is_success": true, "message": "", "job_count": len(sel), "jobs": jobs})
+}
+
+// fuzzyTags matches "k1=v1,k2=v2" as DLI documents it: each pair contained in some tag.
+func fuzzyTags(tags []sqlTag, filter string) bool {
+	for _, pair := range strings.Split(filter, ",") {
+		k, v, _ := strings.Cut(pair, "=")
+		ok := false
+		for _, t := range tags {
+			if strings.Contains(t.Key, k) && strings.Contains(t.Value, v) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

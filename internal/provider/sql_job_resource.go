@@ -1,0 +1,289 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*sqlJobResource)(nil)
+	_ resource.ResourceWithConfigure   = (*sqlJobResource)(nil)
+	_ resource.ResourceWithImportState = (*sqlJobResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*sqlJobResource)(nil)
+)
+
+// NewSQLJobResource returns the dli_sql_job resource.
+func NewSQLJobResource() resource.Resource {
+	return &sqlJobResource{}
+}
+
+type sqlJobResource struct{ resourceBase }
+
+type sqlJobResourceModel struct {
+	ID types.String `tfsdk:"id"`
+	sqlJobArgsModel
+	WaitFor         types.String      `tfsdk:"wait_for"`
+	CancelOnDestroy types.Bool        `tfsdk:"cancel_on_destroy"`
+	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
+	Triggers        map[string]string `tfsdk:"triggers"`
+	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
+	sqlJobStatusModel
+}
+
+func (r *sqlJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sql_job"
+}
+
+func (r *sqlJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = sqlJobResourceSchema(ctx)
+}
+
+// ModifyPlan runs the statement again when its job did not have its effect: FAILED with
+// rerun_on_failure, or CANCELLED outside Terraform (drift). Marking status unknown and naming
+// it as the cause makes the plan say "status forces replacement".
+func (r *sqlJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var rerun types.Bool
+	var status, id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("rerun_on_failure"), &rerun)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch client.ParseSQLJobStatus(status.ValueString()) {
+	case client.SQLStatusCancelled:
+		resp.Diagnostics.AddWarning("SQL job was cancelled outside Terraform",
+			fmt.Sprintf("SQL job %s ended CANCELLED, so its statement did not have its effect; this plan runs it again.", id.ValueString()))
+	case client.SQLStatusFailed:
+		if !rerun.ValueBool() {
+			return
+		}
+	default:
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+}
+
+func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan sqlJobResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, plan.secrets()...), timeout)
+	defer cancel()
+
+	sub, err := r.client.CreateSQLJob(ctx, plan.toCreateRequest())
+	if err != nil {
+		resp.Diagnostics.AddError("Error submitting SQL job", fmt.Sprintf("Could not submit the statement%s: %s", queueSuffix(plan.Queue), err))
+		return
+	}
+	plan.ID = types.StringValue(sub.ID)
+	plan.sqlJobStatusModel = sqlSubmittedStatus(sub)
+	plan.fillUnknownArgs(sub.Adopted)
+	// Track the job before any wait: if the wait fails or is interrupted, the job is in state
+	// (tainted) rather than orphaned.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Info(ctx, "submitted SQL job", map[string]any{"job_id": sub.ID, "job_type": sub.JobType, "wait_for": plan.WaitFor.ValueString()})
+
+	var job *client.SQLJob
+	var waitErr error
+	if targets := sqlWaitTargets(plan.WaitFor.ValueString()); len(targets) > 0 && !sub.Sync() {
+		job, waitErr = r.client.WaitForSQLJob(ctx, sub.ID, targets...)
+	}
+	if job == nil {
+		// One read records the job as DLI reports it (owner, times, status). The wait's context
+		// may be over (timeout, Ctrl-C): the read gets a short one of its own.
+		readCtx, cancelRead := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
+		defer cancelRead()
+		if current, err := r.client.GetSQLJob(readCtx, sub.ID); err == nil {
+			job = current
+		} else {
+			tflog.Warn(ctx, "could not read the SQL job after submitting; its details refresh on the next plan",
+				map[string]any{"job_id": sub.ID, "error": err.Error()})
+		}
+	}
+	if job != nil {
+		prior := plan.JobMode
+		plan.sqlJobStatusModel = sqlStatusFromJob(job)
+		plan.keepJobMode(prior)
+		plan.fillUnknownArgs(job)
+	}
+	plan.nullUnknownArgs()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if waitErr != nil {
+		summary, detail := describeSQLWaitError(sub.ID, plan.WaitFor.ValueString(), timeout, plan.Status.ValueString(), waitErr)
+		resp.Diagnostics.AddError(summary, detail)
+	}
+}
+
+// fillUnknownArgs takes the arguments the plan left to DLI (queue, database, engine) from job.
+func (m *sqlJobResourceModel) fillUnknownArgs(job *client.SQLJob) {
+	if job == nil {
+		return
+	}
+	if m.Queue.IsUnknown() && job.Queue != "" {
+		m.Queue = types.StringValue(job.Queue)
+	}
+	if m.Engine.IsUnknown() {
+		// The status API does not report engine_type; spark is DLI's documented default.
+		m.Engine = types.StringValue(firstNonEmpty(job.Engine, defaultSQLEngine))
+	}
+}
+
+// nullUnknownArgs settles what DLI did not report: state holds no unknown values. The
+// database is not taken from DLI's database_name, which names the table's database.
+func (m *sqlJobResourceModel) nullUnknownArgs() {
+	for _, v := range []*types.String{&m.Queue, &m.Database, &m.Engine} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+}
+
+func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state sqlJobResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = client.WithSecrets(ctx, state.secrets()...)
+	id := state.ID.ValueString()
+	job, err := r.client.GetSQLJob(ctx, id)
+	if client.IsNotFound(err) {
+		r.readNotFound(ctx, req, resp, state)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading SQL job", fmt.Sprintf("Could not read SQL job %s: %s", id, err))
+		return
+	}
+	if state.SQL.IsNull() && job.Engine == "" {
+		job.Engine = listedSQLEngine(ctx, r.client, id) // an import: the list reports the engine, the status does not
+	}
+	state.sqlJobArgsModel = sqlArgsFromJob(job, state.sqlJobArgsModel)
+	prior := state.JobMode
+	state.sqlJobStatusModel = sqlStatusFromJob(job)
+	state.keepJobMode(prior)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+}
+
+// listedSQLEngine asks the job list (which reports engine_type, unlike the status API) for the
+// job's engine; "" when it cannot tell.
+func listedSQLEngine(ctx context.Context, c *client.Client, id string) string {
+	jobs, err := c.ListSQLJobs(ctx, client.SQLListOptions{JobID: id, Limit: 1})
+	if err != nil {
+		tflog.Warn(ctx, "could not list the SQL job to learn its engine", map[string]any{"job_id": id, "error": err.Error()})
+		return ""
+	}
+	for _, j := range jobs {
+		if strings.EqualFold(j.ID, id) {
+			return j.Engine
+		}
+	}
+	return ""
+}
+
+func (r *sqlJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state sqlJobResourceModel) {
+	id := state.ID.ValueString()
+	last := client.ParseSQLJobStatus(state.Status.ValueString())
+	if last.IsTerminal() {
+		// DLI purged its history; the statement ran to its end. Keeping it avoids a surprise re-run.
+		noted, diags := req.Private.GetKey(ctx, purgeNotedKey)
+		resp.Diagnostics.Append(diags...)
+		if len(noted) == 0 {
+			resp.Diagnostics.AddWarning("Finished SQL job no longer in DLI",
+				fmt.Sprintf("SQL job %s was last seen %s and DLI no longer knows it (its history was purged). It stays in "+
+					"state as it was, so the statement is not run again; change triggers to re-run it. This warning is "+
+					"not repeated.", id, last))
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, purgeNotedKey, []byte(`true`))...)
+		}
+		return
+	}
+	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
+		resp.Diagnostics.AddError("SQL job not found at the provider's new location",
+			fmt.Sprintf("SQL job %s (last status: %s) lives %s. It stays in state, so that the statement is not run a "+
+				"second time while it may still run there. Point the provider back at the job's project and endpoint "+
+				"to manage or destroy it; to forget it on purpose, run `terraform state rm` with this resource's address.",
+				id, statusDesc(last), detail))
+		return
+	}
+	resp.Diagnostics.AddWarning("SQL job not found",
+		fmt.Sprintf("SQL job %s was not found in DLI; it is removed from state and the statement runs again on the next apply.", id))
+	resp.State.RemoveResource(ctx)
+}
+
+// Update changes provider-side arguments only, or adopts values after an import: every job
+// argument otherwise forces replacement, so no API call is needed.
+func (r *sqlJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan sqlJobResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.nullUnknownArgs()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+}
+
+func (r *sqlJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if !client.ValidSQLJobID(id) {
+		resp.Diagnostics.AddError("Invalid SQL job ID",
+			fmt.Sprintf("Import needs the ID of a DLI SQL job, a UUID such as 8ecb0777-9c70-4529-9935-29ea0946039c; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForFinished)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cancel_on_destroy"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rerun_on_failure"), false)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
+}
+
+func sqlWaitTargets(waitFor string) []client.SQLJobStatus {
+	switch waitFor {
+	case waitForRunning:
+		return []client.SQLJobStatus{client.SQLStatusRunning, client.SQLStatusFinished}
+	case waitForFinished:
+		return []client.SQLJobStatus{client.SQLStatusFinished}
+	default:
+		return nil
+	}
+}
+
+func queueSuffix(q types.String) string {
+	if q.IsNull() || q.IsUnknown() {
+		return " to DLI's default queue"
+	}
+	return fmt.Sprintf(" to queue %q", q.ValueString())
+}
+
+func statusDesc(s client.SQLJobStatus) string {
+	if s == "" {
+		return "unknown"
+	}
+	return string(s)
+}
