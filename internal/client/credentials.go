@@ -78,9 +78,9 @@ type credentialSource interface {
 type staticSource struct{ cr credentials }
 
 func (s staticSource) get(context.Context) (credentials, error) { return s.cr, nil }
-func (staticSource) reject(credentials)                          {}
-func (staticSource) renewable() bool                             { return false }
-func (staticSource) secrets() []string                           { return nil }
+func (staticSource) reject(credentials)                         {}
+func (staticSource) renewable() bool                            { return false }
+func (staticSource) secrets() []string                          { return nil }
 
 // renewingSource caches what fetch obtains from IAM. One fetch runs at a
 // time; the others wait for it (or for their context).

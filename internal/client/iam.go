@@ -35,14 +35,15 @@ func (e *SignInError) Error() string { return e.Err.Error() }
 func (e *SignInError) Unwrap() error { return e.Err }
 
 // signInError attributes err to field, or to iam_endpoint when IAM did not
-// answer at all. An error already attributed keeps its field.
+// answer at all or only with server errors. An error already attributed
+// keeps its field.
 func signInError(field string, err error) error {
 	var se *SignInError
 	if errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	var na *noAnswerError
-	if errors.As(err, &na) {
+	if e, ok := asAPIError(err); errors.As(err, &na) || (ok && (e.StatusCode >= 500 || IsThrottled(err))) {
 		field = "iam_endpoint"
 	}
 	return &SignInError{Field: field, Err: err}
