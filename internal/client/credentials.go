@@ -275,3 +275,8 @@ func (cfg Config) signInProblems() []ConfigProblem {
 	}
 	return out
 }
+
+// CanFindProject reports whether SignIn can look the project up when
+// ProjectID is empty: a project name (or region) and an IAM endpoint (or
+// region) are known.
+func (cfg Config) CanFindProject() bool { return cfg.canFindProject() }

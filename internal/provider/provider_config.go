@@ -101,10 +101,20 @@ func resolveConfig(m providerModel, env func(string) (string, bool)) (cfg client
 		}
 	}
 
+	if origins != nil {
+		signInKnown, signInDiags := resolveSignIn(m, env, &cfg, origins)
+		diags.Append(signInDiags...)
+		known = known && signInKnown
+	}
+
 	if !known {
 		return cfg, false, diags
 	}
-	diags.Append(checkCredentials(cfg, origins)...)
+	signInDiags, keyRules := checkSignIn(cfg, origins)
+	diags.Append(signInDiags...)
+	if keyRules {
+		diags.Append(checkCredentials(cfg, origins)...)
+	}
 	diags.Append(checkLocation(&cfg)...)
 	return cfg, true, diags
 }
@@ -220,10 +230,13 @@ func checkCredentials(cfg client.Config, origins map[string]string) diag.Diagnos
 func checkLocation(cfg *client.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
 	switch {
+	case cfg.ProjectID == "" && cfg.CanFindProject():
+		// found through IAM when the provider is configured
 	case cfg.ProjectID == "":
 		diags.AddAttributeError(path.Root("project_id"), "Missing project ID",
-			"project_id is required: every DLI path is scoped by it. Set project_id or "+envProjectID+
-				" to the ID of your project in the region (IAM console, My Credentials, Projects).")
+			"project_id is required: every DLI path is scoped by it. Set region (or "+envRegion+") so that it is found "+
+				"from the region, or set project_id or "+envProjectID+" to the ID of your project in the region (IAM "+
+				"console, My Credentials, Projects).")
 	case !projectIDPattern.MatchString(cfg.ProjectID):
 		diags.AddAttributeError(path.Root("project_id"), "Invalid project ID",
 			fmt.Sprintf("project_id must be 1 to 64 letters and digits, got %q.", cfg.ProjectID))
