@@ -41,6 +41,10 @@ const (
 	subNoSecToken      = "security token not found, temporary credentials require the X-Security-Token header"
 	subBadSecToken     = "decrypt security token fail"
 	subProjectMismatch = "the project in the request does not belong to the credentials"
+	// Credentials the IAM service issued, past their expiry (the
+	// expires_at time follows).
+	subTokenExpired    = "token expires, expires_at: "
+	subSecTokenExpired = "security token expires, expires_at: "
 )
 
 var signatureRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -266,47 +270,116 @@ func verifySignature(r *http.Request, body []byte, now time.Time, lookup func(ak
 // identity is an authenticated caller.
 type identity struct {
 	owner string
+	// domain is the caller's account ID. project is the only project its
+	// credential may act in ("": any project of its account); domainScoped
+	// marks an IAM token scoped to the whole account, which project APIs
+	// refuse.
+	domain, project string
+	domainScoped    bool
+}
+
+// issuedCredential is a token or temporary access key that a service
+// issued (the IAM service). Lookups return expired ones too, so that the
+// answer can say so.
+type issuedCredential struct {
+	id            identity
+	secret        string // SK of a temporary access key
+	securityToken string // its X-Security-Token
+	expires       time.Time
+}
+
+// credentialIssuer is a service whose issued credentials the gateway
+// accepts besides the configured ones.
+type credentialIssuer interface {
+	issuedToken(tok string) (issuedCredential, bool)
+	issuedKey(ak string) (issuedCredential, bool)
+}
+
+// credentialTimeLayout renders expiry times, as IAM does (UTC, microseconds).
+const credentialTimeLayout = "2006-01-02T15:04:05.000000Z"
+
+func (s *Server) issued(lookup func(credentialIssuer) (issuedCredential, bool)) (issuedCredential, bool) {
+	for _, svc := range s.services {
+		if ci, ok := svc.(credentialIssuer); ok {
+			if c, ok := lookup(ci); ok {
+				return c, true
+			}
+		}
+	}
+	return issuedCredential{}, false
+}
+
+// identify checks the credential of r (whose body has been read into
+// body): a configured or issued X-Auth-Token, else an SDK-HMAC-SHA256
+// signature by the configured or an issued (temporary) access key. It
+// returns the caller or the sub-message of a 401 APIGW.0301 body.
+func (s *Server) identify(r *http.Request, body []byte) (identity, string) {
+	now := s.clock.Now()
+	if tok := r.Header.Get(headerAuthToken); tok != "" {
+		for _, t := range s.opts.Tokens {
+			if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
+				return identity{owner: OwnerForToken(t), domain: s.opts.DomainID}, ""
+			}
+		}
+		c, ok := s.issued(func(ci credentialIssuer) (issuedCredential, bool) { return ci.issuedToken(tok) })
+		if !ok {
+			return identity{}, subBadToken
+		}
+		if !now.Before(c.expires) {
+			return identity{}, subTokenExpired + c.expires.UTC().Format(credentialTimeLayout)
+		}
+		return c.id, ""
+	}
+	if r.Header.Get("Authorization") == "" {
+		return identity{}, subNoCredentials
+	}
+	var temp *issuedCredential
+	ak, sub := verifySignature(r, body, now, func(ak string) (string, bool) {
+		if subtle.ConstantTimeCompare([]byte(ak), []byte(s.opts.AccessKey)) == 1 {
+			return s.opts.SecretKey, true
+		}
+		if c, ok := s.issued(func(ci credentialIssuer) (issuedCredential, bool) { return ci.issuedKey(ak) }); ok {
+			temp = &c
+			return c.secret, true
+		}
+		return "", false
+	})
+	if sub != "" {
+		return identity{}, sub
+	}
+	want := s.opts.SecurityToken
+	if temp != nil {
+		want = temp.securityToken
+	}
+	if want != "" {
+		got := r.Header.Get(headerSecToken)
+		if got == "" {
+			return identity{}, subNoSecToken
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			return identity{}, subBadSecToken
+		}
+	}
+	if temp != nil {
+		if !now.Before(temp.expires) {
+			return identity{}, subSecTokenExpired + temp.expires.UTC().Format(credentialTimeLayout)
+		}
+		return temp.id, ""
+	}
+	return identity{owner: OwnerForAccessKey(ak), domain: s.opts.DomainID}, ""
 }
 
 // authenticate applies the gateway rules of §10 to r. It returns the caller
-// or the sub-message of a 401 APIGW.0301 body.
+// or the sub-message of a 401 APIGW.0301 body. The project (of the path,
+// and X-Project-Id when sent) must be the configured one and within reach
+// of the credential: of its account, and its token's project if scoped.
 func (s *Server) authenticate(r *http.Request, body []byte, project string) (identity, string) {
-	var id identity
-	if tok := r.Header.Get(headerAuthToken); tok != "" {
-		found := ""
-		for _, t := range s.opts.Tokens {
-			if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
-				found = t
-			}
-		}
-		if found == "" {
-			return id, subBadToken
-		}
-		id.owner = OwnerForToken(found)
-	} else if r.Header.Get("Authorization") != "" {
-		ak, sub := verifySignature(r, body, s.clock.Now(), func(ak string) (string, bool) {
-			if subtle.ConstantTimeCompare([]byte(ak), []byte(s.opts.AccessKey)) == 1 {
-				return s.opts.SecretKey, true
-			}
-			return "", false
-		})
-		if sub != "" {
-			return id, sub
-		}
-		if st := s.opts.SecurityToken; st != "" {
-			got := r.Header.Get(headerSecToken)
-			if got == "" {
-				return id, subNoSecToken
-			}
-			if subtle.ConstantTimeCompare([]byte(got), []byte(st)) != 1 {
-				return id, subBadSecToken
-			}
-		}
-		id.owner = OwnerForAccessKey(ak)
-	} else {
-		return id, subNoCredentials
+	id, sub := s.identify(r, body)
+	if sub != "" {
+		return id, sub
 	}
-	if project != s.opts.ProjectID {
+	if project != s.opts.ProjectID || id.domain != s.opts.DomainID || id.domainScoped ||
+		(id.project != "" && id.project != project) {
 		return id, subProjectMismatch
 	}
 	if p := r.Header.Get(headerProjectID); p != "" && p != s.opts.ProjectID {

@@ -228,4 +228,34 @@
 // entries are "key=value" (blanks around = allowed); tags follow DLI's key
 // and value rules, each key once; engine_type spark or hetuEngine. A queue
 // that does not exist is 400 DLI.0002.
+//
+// # IAM (IAM-NOTES.md)
+//
+// A minimal IAM on the same gateway, so that every way of signing in works
+// offline: GET /v3/projects (iam_06_0001; the served project, named
+// Options.ProjectName, default cn-north-4, then Options.ExtraProjects, whose
+// names may repeat; filters name, domain_id, parent_id, enabled, is_domain;
+// page/per_page; links.next null), POST /v3/auth/tokens (iam_30_0001;
+// password method, project scope by name or ID or a domain scope; 201 with
+// the token in X-Subject-Token; Keystone error bodies, 401 "The username or
+// password is wrong.") and POST /v3.0/OS-CREDENTIAL/securitytokens
+// (iam_04_0101; assume_role with agency_name and domain_name or domain_id,
+// duration_seconds 900..86400, default 900; 201 {"credential":{"access",
+// "expires_at","secret","securitytoken"}}; an unknown agency is 403
+// IAM.0002). Projects and security tokens take X-Auth-Token or an
+// SDK-HMAC-SHA256 signature (IAM's 401 IAM.0001 otherwise); these routes
+// skip the gateway's authentication step and authenticate themselves. The
+// account is Options.DomainName/DomainID (demo-domain), the users
+// Options.Users (demo-user / demo-password), the agencies Options.Agencies
+// (demo-agency), the token lifetime Options.TokenTTL (24h, on the Clock).
+// DLI routes accept the tokens and temporary keys IAM issued: a token only
+// for its project (a domain-scoped one for none), temporary keys only with
+// their own X-Security-Token and for the project of their agency's account.
+// Past expiry: 401 APIGW.0301 "… token expires, expires_at: <time>" ("…
+// security token expires, …" for keys). Issued credentials are not kept in
+// the state file, survive Reset, and are listed without secrets on GET
+// /_emulator/jobs/iam. Flags: -project-name, -extra-projects (NAME or
+// NAME=ID, comma-separated), -domain-name, -user-name, -password (empty: no
+// password sign-in), -agency (NAME or NAME@DOMAIN, comma-separated; empty:
+// none), -token-ttl.
 package emulator

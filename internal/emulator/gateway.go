@@ -157,8 +157,12 @@ func (s *Server) bodyStep(c *call, next handler) response {
 }
 
 // authStep applies the gateway's authentication (401 APIGW.0301); the
-// project is the route's {project_id}.
+// project is the route's {project_id}. Public routes authenticate in their
+// handler.
 func (s *Server) authStep(c *call, next handler) response {
+	if c.route.public {
+		return next(c)
+	}
 	id, sub := s.authenticate(c.r, c.body, c.r.PathValue("project_id"))
 	if sub != "" {
 		return authFailure(sub, c.reqID)

@@ -106,6 +106,31 @@ type Options struct {
 	// AccessLog, when set, receives one line per answered API request:
 	// "METHOD PATH STATUS", plus the body of cancels and errors.
 	AccessLog io.Writer
+
+	// The IAM service (iam_*.go, IAM-NOTES.md). ProjectName is ProjectID's
+	// name in IAM, by Huawei's convention its region (default
+	// DefaultProjectName, "cn-north-4"). DomainName and DomainID name the
+	// account that owns the project, the users and the agencies (defaults
+	// DefaultDomainName, DefaultDomainID). ExtraProjects are more projects
+	// of that account that IAM lists and scopes tokens to (names may
+	// repeat, ProjectName's too, so that a lookup by name finds several);
+	// DLI serves ProjectID only.
+	ProjectName, DomainName, DomainID string
+	ExtraProjects                     []Project
+
+	// Users sign in with a password (POST /v3/auth/tokens). nil means one
+	// user DefaultUserName / DefaultPassword; a non-nil empty slice
+	// disables password sign-in.
+	Users []User
+
+	// Agencies may be assumed (POST /v3.0/OS-CREDENTIAL/securitytokens).
+	// nil means one DefaultAgency of DomainName; a non-nil empty slice
+	// none.
+	Agencies []Agency
+
+	// TokenTTL is the lifetime of the tokens IAM issues (by the Clock).
+	// Default DefaultTokenTTL (24h).
+	TokenTTL time.Duration
 }
 
 var queueNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
@@ -190,6 +215,9 @@ func (o Options) normalize() (Options, error) {
 	}
 	if o.BodyReadTimeout <= 0 {
 		o.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if err := o.normalizeIAM(); err != nil {
+		return o, err
 	}
 	if o.StateFile != "" {
 		// Refused now rather than at the first write, minutes later.

@@ -22,6 +22,7 @@ type route struct {
 	method  string
 	pattern string
 	commits bool     // the route changes something: after-commit faults apply
+	public  bool     // the gateway does not authenticate it: its handler does
 	names   []string // its wildcards, in order
 	h       handler
 }
@@ -32,6 +33,13 @@ func (rt *routes) read(pattern string, h handler) { rt.add(pattern, h, false) }
 // write registers a route that changes something (after-commit faults apply).
 func (rt *routes) write(pattern string, h handler) { rt.add(pattern, h, true) }
 
+// public registers a route the gateway does not authenticate: its handler
+// does, as IAM's routes do (their callers have no project yet, and sign in
+// there).
+func (rt *routes) public(pattern string, h handler, commits bool) {
+	rt.add(pattern, h, commits).public = true
+}
+
 type matchKey struct{}
 
 // matchResult is filled in by the mux handlers during a match.
@@ -41,7 +49,7 @@ type matchResult struct {
 	wrongMethod bool
 }
 
-func (rt *routes) add(pattern string, h handler, commits bool) {
+func (rt *routes) add(pattern string, h handler, commits bool) *route {
 	method, path, ok := strings.Cut(pattern, " ")
 	if !ok || method == "" || !strings.HasPrefix(path, "/") {
 		panic("emulator: route pattern needs a method and a path: " + pattern)
@@ -66,6 +74,7 @@ func (rt *routes) add(pattern string, h handler, commits bool) {
 			m.values = append(m.values, r.PathValue(n))
 		}
 	})
+	return ro
 }
 
 // statusWriter keeps the status the mux would have answered (404 or 405)

@@ -74,6 +74,9 @@ func (s *Server) Options() Options {
 	o := s.opts
 	o.Tokens = append([]string(nil), o.Tokens...)
 	o.Queues = append([]string(nil), o.Queues...)
+	o.ExtraProjects = append([]Project{}, o.ExtraProjects...)
+	o.Users = append([]User{}, o.Users...)
+	o.Agencies = append([]Agency{}, o.Agencies...)
 	return o
 }
 

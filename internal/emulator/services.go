@@ -35,10 +35,12 @@ type env struct {
 type collections struct {
 	batch *batchService
 	sql   *sqlService
+	iam   *iamService
 }
 
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
 	s.sql = newSQLService(e)
-	return []service{s.batch, s.sql}
+	s.iam = newIAMService(e, s.identify)
+	return []service{s.batch, s.sql, s.iam}
 }

@@ -125,6 +125,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 	fs.Int64Var(&seed, "seed", 0, "seed of the fault random generator (same seed, same faults)")
 	fs.BoolVar(&accessLog, "access-log", true, "print one line per API request on stdout: method, path, status, and the body of cancels and errors")
 	fs.StringVar(&stateFile, "state-file", "", "`path` of a JSON file keeping the jobs across restarts (written atomically)")
+	iam := addIAMFlags(fs)
 
 	// Environment first, then the command line overrides it.
 	var envErr error
@@ -146,7 +147,10 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 			"Spark conf keys emulator.outcome (success|dead) and emulator.run_duration (Go\n"+
 			"duration), or the SQL conf entries emulator.outcome=finished|failed and\n"+
 			"emulator.run_duration=DURATION, steer the life cycle. Every flag can also be\n"+
-			"set by the environment variable shown; flags override the environment.\n\nFlags:\n")
+			"set by the environment variable shown; flags override the environment.\n\n"+
+			"A minimal IAM on the same address answers GET /v3/projects, POST /v3/auth/tokens\n"+
+			"(password) and POST /v3.0/OS-CREDENTIAL/securitytokens (assume_role); DLI accepts\n"+
+			"the tokens and temporary keys it issues.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if envErr != nil {
@@ -184,6 +188,10 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (config,
 		JobStart: zeroIsImmediate(jobStart), JobRun: zeroIsImmediate(jobRun), CancelDelay: zeroIsImmediate(cancelDelay),
 		SQLRun:   zeroIsImmediate(sqlRun),
 		Fault5xx: f5xx, Fault429: f429, FaultAfterCommit: fAfter, Seed: seed, StateFile: stateFile,
+	}
+	if err := iam.apply(&cfg.opts); err != nil {
+		fmt.Fprintln(stderr, "dli-emulator:", err)
+		return cfg, err
 	}
 	cfg.accessLog = accessLog
 	return cfg, nil
@@ -231,6 +239,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(o.Tokens) > 0 {
 		fmt.Fprintf(stdout, "# or, instead of the key pair: HW_AUTH_TOKEN=%s\n", o.Tokens[0])
 	}
+	printIAM(stdout, url, o)
 	fmt.Fprintf(stdout, "queues: %s\n", strings.Join(o.Queues, ","))
 	flush(stdout)
 
