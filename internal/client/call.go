@@ -39,6 +39,14 @@ type apiCall struct {
 	redact *redaction
 	// classify marks the collection's own answers (ErrNotFound ...).
 	classify func(e *APIError)
+
+	// base, when set, is another service's endpoint (IAM): the path is
+	// {base}/{version}/{segments...}, without a project.
+	base *url.URL
+	// contentType replaces application/json.
+	contentType string
+	// creds authorize the call instead of the client's own (IAM sign-in).
+	creds credentialSource
 }
 
 // apiResult is the final answer of a call.
@@ -75,6 +83,29 @@ func (c *Client) url(version string, segments []string, query url.Values) (strin
 	return u.String(), nil
 }
 
+// callURL is url for DLI calls, and {base}/{version}/{segments...} for
+// calls to another endpoint.
+func (c *Client) callURL(call apiCall) (string, error) {
+	if call.base == nil {
+		return c.url(call.version, call.segments, call.query)
+	}
+	if !versionPattern.MatchString(call.version) {
+		return "", fmt.Errorf("%w: API version %q", errBadPath, truncate(call.version, 20))
+	}
+	u := *call.base
+	decoded := []string{call.base.Path, call.version}
+	escaped := []string{call.base.EscapedPath(), call.version}
+	for _, s := range call.segments {
+		if s == "" || s == "." || s == ".." {
+			return "", fmt.Errorf("%w: segment %q", errBadPath, s)
+		}
+		decoded = append(decoded, s)
+		escaped = append(escaped, url.PathEscape(s))
+	}
+	u.Path, u.RawPath, u.RawQuery = strings.Join(decoded, "/"), strings.Join(escaped, "/"), canonicalQuery(call.query)
+	return u.String(), nil
+}
+
 // logContext adds masking of every configured and registered secret, and
 // of signatures, to ctx's loggers.
 func (c *Client) logContext(ctx context.Context) context.Context {
@@ -100,13 +131,21 @@ func describe(op, subject string) string {
 // in both cases.
 func (c *Client) execute(ctx context.Context, call apiCall) (*apiResult, *callState, error) {
 	ctx = c.logContext(ctx)
-	st := &callState{c: c, idempotent: call.idempotent}
+	st := &callState{c: c, idempotent: call.idempotent, creds: call.creds, contentType: call.contentType, unscoped: call.base != nil}
+	if st.creds == nil {
+		st.creds = c.creds
+	}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	what := describe(call.op, call.subject)
 
-	target, err := c.url(call.version, call.segments, call.query)
+	target, err := c.callURL(call)
 	if err != nil {
 		return nil, st, fmt.Errorf("dli: %s: %w", what, err)
+	}
+	// Sign in (or renew) before the first attempt, so that a refused login
+	// reads as such rather than as a transport failure.
+	if _, err := st.creds.get(ctx); err != nil {
+		return nil, st, fmt.Errorf("%w (needed to %s)", err, what)
 	}
 	var body interface{}
 	if call.body != nil {

@@ -38,8 +38,10 @@ const (
 	defaultReconcileRetries = 5
 )
 
-// Config configures a Client. Exactly one authentication mode must be set:
-// AccessKey+SecretKey (optionally with SecurityToken), or AuthToken.
+// Config configures a Client. Exactly one base authentication mode must be
+// set: AccessKey+SecretKey (optionally with SecurityToken), AuthToken, or
+// UserName+Password+DomainName (password login). AssumeRole then optionally
+// trades the base credentials for an agency's temporary keys.
 type Config struct {
 	// Endpoint is the base URL, e.g. https://dli.cn-north-4.myhuaweicloud.com.
 	// A trailing slash is not needed; a path prefix, if any, is kept. When
@@ -55,6 +57,20 @@ type Config struct {
 	SecurityToken string
 	// AuthToken selects IAM token mode: X-Auth-Token, no signing.
 	AuthToken string
+
+	// UserName, Password and DomainName (the account name) select password
+	// login: IAM issues a project-scoped token, renewed when it expires (see
+	// credentials.go).
+	UserName, Password, DomainName string
+	// AssumeRole, when set, signs with the temporary keys of an agency,
+	// obtained with the base credentials above and renewed before they expire.
+	AssumeRole *AssumeRole
+	// IAMEndpoint is the base URL of IAM, used for password login, agency
+	// keys and the project lookup (default DefaultIAMEndpoint(Region)).
+	IAMEndpoint string
+	// ProjectName is the project SignIn looks up when ProjectID is empty
+	// (default: Region).
+	ProjectName string
 
 	// Insecure skips TLS certificate verification.
 	Insecure bool
@@ -86,6 +102,8 @@ type Config struct {
 // Client talks to the DLI APIs. It is safe for concurrent use.
 type Client struct {
 	endpoint   *url.URL
+	iam        *url.URL
+	creds      credentialSource
 	projectID  string
 	region     string
 	accessKey  string
@@ -125,8 +143,21 @@ func DefaultEndpoint(region string) string {
 }
 
 // New validates cfg (see Config.Validate) and builds a Client. It makes no
-// network calls.
+// network calls: password login and agency keys happen on the first request.
+// It needs a ProjectID; SignIn can find one.
 func New(cfg Config) (*Client, error) {
+	c, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c.projectID == "" {
+		return nil, errors.New("dli: a project ID is required to build a client without signing in (SignIn finds it from the region)")
+	}
+	return c, nil
+}
+
+// newClient is New without the project requirement (SignIn fills it in).
+func newClient(cfg Config) (*Client, error) {
 	if problems := cfg.Validate(); len(problems) > 0 {
 		msgs := make([]string, len(problems))
 		for i, p := range problems {
@@ -190,10 +221,13 @@ func New(cfg Config) (*Client, error) {
 	if c.attemptTimeout <= 0 {
 		c.attemptTimeout = DefaultAttemptTimeout
 	}
-	for _, s := range []string{cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken} {
+	for _, s := range []string{cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken, cfg.Password} {
 		if s != "" {
 			c.secrets = append(c.secrets, s)
 		}
+	}
+	if err := c.setUpSignIn(cfg); err != nil {
+		return nil, err
 	}
 	c.httpClient = c.buildHTTPClient(cfg)
 	return c, nil

@@ -51,13 +51,16 @@ func (cfg Config) Validate() []ConfigProblem {
 		}
 	}
 	switch {
-	case cfg.ProjectID == "":
-		add("project_id", "a project ID is required: every DLI path is scoped by it")
-	case !ValidProjectID(cfg.ProjectID):
+	case cfg.ProjectID == "" && !cfg.canFindProject():
+		add("project_id", "a project ID is required: every DLI path is scoped by it (without one, a region is needed to find it)")
+	case cfg.ProjectID != "" && !ValidProjectID(cfg.ProjectID):
 		add("project_id", "invalid project ID %q: it must be 1 to 64 letters or digits", truncate(cfg.ProjectID, 80))
 	}
 	if field, msg := authProblem(cfg); msg != "" {
 		add(field, "%s", msg)
+	}
+	for _, p := range cfg.signInProblems() {
+		add(p.Field, "%s", p.Message)
 	}
 	switch {
 	case cfg.MaxRetries < 0:
@@ -125,6 +128,9 @@ func isLoopback(host string) bool {
 func authProblem(cfg Config) (field, msg string) {
 	hasAK, hasSK := cfg.AccessKey != "", cfg.SecretKey != ""
 	hasToken := cfg.AuthToken != ""
+	if cfg.UserName != "" || cfg.Password != "" {
+		return passwordProblem(cfg)
+	}
 	switch {
 	case hasToken && (hasAK || hasSK || cfg.SecurityToken != ""):
 		return "auth_token", "configure either an access key/secret key pair or an auth token, not both"
@@ -139,8 +145,10 @@ func authProblem(cfg Config) (field, msg string) {
 		return "access_key", "a secret key requires an access key"
 	case !hasAK && cfg.SecurityToken != "":
 		return "security_token", "a security token requires an access key and a secret key"
+	case !hasAK && cfg.AssumeRole != nil:
+		return "assume_role", "an agency is assumed with base credentials: configure an access key and secret key, an auth token, or a user name and password"
 	case !hasAK:
-		return "access_key", "no credentials: configure an access key and secret key, or an auth token"
+		return "access_key", "no credentials: configure an access key and secret key, an auth token, or a user name and password"
 	}
 	if strings.ContainsAny(cfg.AccessKey, " ,=\t\r\n") {
 		return "access_key", "the access key contains spaces, commas or line breaks"

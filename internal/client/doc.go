@@ -17,14 +17,21 @@
 //
 // # Credentials
 //
-// A Client is built once by New from a Config (see Config.Validate). Exactly
-// one authentication mode is used:
+// A Client is built once by New or SignIn from a Config (see
+// Config.Validate). Exactly one base authentication mode is used:
 //
 //   - AK/SK: every attempt of every request is signed with SDK-HMAC-SHA256
 //     (a fresh X-Sdk-Date each time). The signed headers are content-type,
 //     host, x-project-id, x-sdk-date and, for temporary credentials,
 //     x-security-token; the body hash is part of the signature.
 //   - IAM token: X-Auth-Token, no signing.
+//   - Password login: a project-scoped token from IAM, used as X-Auth-Token.
+//
+// AssumeRole then trades the base credentials for an agency's temporary
+// keys, which sign every call. Credentials obtained from IAM are renewed
+// before they expire, and once when a 401 refuses them (credentials.go).
+// SignIn signs in at once and, without a ProjectID, asks IAM for the
+// project named after the region (iam.go; wire notes in IAM-NOTES.md).
 //
 // Every request carries Content-Type: application/json and X-Project-Id.
 // Redirects are never followed. Plain http is accepted only to a loopback

@@ -206,8 +206,12 @@ func (c *Client) scrub(ctx context.Context, s string) string {
 // allSecrets lists the configured and registered secrets, longest first.
 func (c *Client) allSecrets(ctx context.Context) []string {
 	extra := secretsFrom(ctx)
-	all := make([]string, 0, len(c.secrets)+len(extra))
-	for _, list := range [][]string{c.secrets, extra} {
+	var issued []string // tokens and keys obtained from IAM
+	if c.creds != nil {
+		issued = c.creds.secrets()
+	}
+	all := make([]string, 0, len(c.secrets)+len(extra)+len(issued))
+	for _, list := range [][]string{c.secrets, extra, issued} {
 		for _, s := range list {
 			if s == "" {
 				continue

@@ -36,6 +36,13 @@ type callStateKey struct{}
 type callState struct {
 	c          *Client
 	idempotent bool
+	// creds authorize every attempt; contentType (default application/json)
+	// is declared and signed; unscoped calls carry no X-Project-Id.
+	creds       credentialSource
+	contentType string
+	unscoped    bool
+	// renewed is set once a 401 made the call renew its credentials.
+	renewed bool
 
 	// attempts counts requests handed to the network transport.
 	attempts int
@@ -289,20 +296,43 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.GetBody = nil
 		out.ContentLength = 0
 	}
-	t.c.authorize(out, body)
-
 	st := stateFrom(ctx)
-	attempt := 1
-	if st != nil {
-		st.attempts++
-		attempt = st.attempts
+	if st == nil { // only a caller bypassing execute; sign like a DLI call
+		st = &callState{c: t.c, creds: t.c.creds}
 	}
+	cr, err := st.creds.get(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errNotSent, err)
+	}
+	t.c.authorize(out, body, cr, st)
+
+	st.attempts++
+	attempt := st.attempts
 	start := time.Now()
 	resp, handshakeFailed, err := t.attempt(ctx, out)
-	elapsed := time.Since(start)
-	if st != nil {
-		st.record(resp, err, handshakeFailed)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && st.creds.renewable() && !st.renewed {
+		// The credentials expired or were revoked: renew them and try once
+		// more within this attempt. A 401 proves nothing was processed.
+		st.renewed = true
+		st.creds.reject(cr)
+		if fresh, ferr := st.creds.get(ctx); ferr == nil && !fresh.same(cr) {
+			tflog.Debug(ctx, "DLI API: credentials refused, renewed them", map[string]interface{}{"path": out.URL.Path})
+			_ = resp.Body.Close()
+			retry := req.Clone(ctx)
+			retry.Header = req.Header.Clone()
+			if len(body) > 0 {
+				retry.Body = io.NopCloser(bytes.NewReader(body))
+				retry.ContentLength = int64(len(body))
+			} else {
+				retry.Body, retry.ContentLength = nil, 0
+			}
+			t.c.authorize(retry, body, fresh, st)
+			out = retry
+			resp, handshakeFailed, err = t.attempt(ctx, out)
+		}
 	}
+	elapsed := time.Since(start)
+	st.record(resp, err, handshakeFailed)
 
 	fields := map[string]interface{}{
 		"method":      out.Method,
@@ -378,15 +408,28 @@ func (t *authTransport) attempt(ctx context.Context, out *http.Request) (*http.R
 
 // authorize sets the common headers and the credentials on one attempt.
 //
-// AK/SK mode signs content-type, host, x-project-id, x-sdk-date and (for
-// temporary credentials) x-security-token, plus the body hash.
-func (c *Client) authorize(req *http.Request, body []byte) {
-	req.Header.Set("Content-Type", "application/json")
+// AK/SK mode signs content-type, host, x-project-id (DLI calls), x-sdk-date
+// and (for temporary credentials) x-security-token, plus the body hash.
+func (c *Client) authorize(req *http.Request, body []byte, cr credentials, st *callState) {
+	contentType := "application/json"
+	if st.contentType != "" {
+		contentType = st.contentType
+	}
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("X-Project-Id", c.projectID)
-	if c.authToken != "" {
-		req.Header.Set("X-Auth-Token", c.authToken)
+	req.Header.Del("X-Auth-Token")
+	req.Header.Del("X-Security-Token")
+	req.Header.Del("Authorization")
+	headers := map[string][]string{"content-type": {contentType}}
+	if !st.unscoped {
+		req.Header.Set("X-Project-Id", c.projectID)
+		headers["x-project-id"] = []string{c.projectID}
+	}
+	if !cr.signs() {
+		if cr.token != "" {
+			req.Header.Set("X-Auth-Token", cr.token)
+		}
 		return
 	}
 	date := c.now().UTC().Format(sdkDateLayout)
@@ -395,15 +438,11 @@ func (c *Client) authorize(req *http.Request, body []byte) {
 	if host == "" {
 		host = req.URL.Host
 	}
-	headers := map[string][]string{
-		"content-type": {"application/json"},
-		"host":         {host},
-		"x-project-id": {c.projectID},
-		"x-sdk-date":   {date},
-	}
-	if c.secToken != "" {
-		req.Header.Set("X-Security-Token", c.secToken)
-		headers["x-security-token"] = []string{c.secToken}
+	headers["host"] = []string{host}
+	headers["x-sdk-date"] = []string{date}
+	if cr.securityToken != "" {
+		req.Header.Set("X-Security-Token", cr.securityToken)
+		headers["x-security-token"] = []string{cr.securityToken}
 	}
 	signed := make([]string, 0, len(headers))
 	for name := range headers {
@@ -416,5 +455,5 @@ func (c *Client) authorize(req *http.Request, body []byte) {
 		Headers:       headers,
 		SignedHeaders: signed,
 		Body:          body,
-	}, c.accessKey, c.secretKey, date))
+	}, cr.accessKey, cr.secretKey, date))
 }

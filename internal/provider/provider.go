@@ -43,6 +43,12 @@ type providerModel struct {
 	Endpoint      types.String `tfsdk:"endpoint"`
 	Insecure      types.Bool   `tfsdk:"insecure"`
 	MaxRetries    types.Int64  `tfsdk:"max_retries"`
+	ProjectName   types.String `tfsdk:"project_name"`
+	IAMEndpoint   types.String `tfsdk:"iam_endpoint"`
+	UserName      types.String `tfsdk:"user_name"`
+	Password      types.String `tfsdk:"password"`
+	DomainName    types.String `tfsdk:"domain_name"`
+	AssumeRole    types.Object `tfsdk:"assume_role"`
 }
 
 func (p *dliProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -54,12 +60,14 @@ func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The DLI provider submits and manages Spark batch jobs on Huawei Cloud " +
 			"[Data Lake Insight](https://www.huaweicloud.com/intl/en-us/product/dli.html).\n\n" +
-			"Authenticate with one of:\n\n" +
+			"Set the region and your keys; that's all: the project is found from the region. Authenticate with one of:\n\n" +
 			"* **AK/SK**: `access_key` and `secret_key`; every request is signed with SDK-HMAC-SHA256.\n" +
 			"* **Temporary AK/SK**: the same plus `security_token`, as issued by IAM for agencies and federated users.\n" +
-			"* **IAM token**: `auth_token`, sent as `X-Auth-Token`. Tokens expire after 24 hours.\n\n" +
-			"Every argument falls back to its environment variable, so a provider block can be empty. " +
-			"Misconfigurations are reported at plan time, on the offending argument.",
+			"* **IAM token**: `auth_token`, sent as `X-Auth-Token`. Tokens expire after 24 hours.\n" +
+			"* **Password**: `user_name`, `password` and `domain_name`; the provider gets a token from IAM and renews it.\n\n" +
+			"Add an `assume_role` block to work with the temporary keys of an agency instead. " +
+			"Every argument falls back to its environment variable (the names of Huawei's own provider), so a provider " +
+			"block can be empty. Misconfigurations are reported at plan time, on the offending argument.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional: true,
@@ -69,7 +77,8 @@ func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"project_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "ID of the project (1 to 64 letters and digits) that owns the jobs; it is part of every " +
-					"API path. Required. Environment: `" + envProjectID + "`.",
+					"API path. When unset, the provider asks IAM once for the project named `project_name` (default: the " +
+					"region), and fails if there is none or several. Environment: `" + envProjectID + "`.",
 			},
 			"access_key": schema.StringAttribute{
 				Optional:            true,
@@ -112,6 +121,55 @@ func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 					"Defaults to 5. Environment: `" + envMaxRetries + "`.",
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},
+			"project_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Name of the project to look up when `project_id` is not set. Defaults to the region. " +
+					"Environment: `" + envProjectName + "`.",
+			},
+			"iam_endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of IAM, for the project lookup, password login and agencies. Defaults to " +
+					"`https://iam.{region}.myhuaweicloud.com`. Set it for private clouds or the local emulator; plain `http://` " +
+					"only for loopback hosts. Environment: `" + envIAMEndpoint + "`.",
+			},
+			"user_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "IAM user name for password login. Needs `password` and `domain_name`. Environment: `" + envUserName + "`.",
+			},
+			"password": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Password of `user_name`. The provider exchanges it for a project-scoped IAM token, renewed " +
+					"when it expires; it is never logged. Environment: `" + envPassword + "`.",
+			},
+			"domain_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (domain) name of `user_name`, for password login. Environment: `" + envDomainName + "`.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Work with the temporary keys of an agency (a role another account delegates to you). The " +
+					"provider asks IAM for them with the credentials above, signs every DLI call with them, and renews them before " +
+					"they expire. Without the block, setting both `" + envAgencyName + "` and `" + envAgencyDomainName + "` has the " +
+					"same effect.",
+				Attributes: map[string]schema.Attribute{
+					"agency_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Name of the agency. Required. Environment: `" + envAgencyName + "`.",
+					},
+					"domain_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Name of the account that created the agency. Required. Environment: `" + envAgencyDomainName + "`.",
+					},
+					"duration": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "How long each set of temporary keys lasts, in seconds (900 to 86400). Defaults to " +
+							"IAM's 900. Environment: `" + envAgencyDuration + "`.",
+						Validators: []validator.Int64{int64validator.Between(minAgencySeconds, maxAgencySeconds)},
+					},
+				},
+			},
 		},
 	}
 }
@@ -131,13 +189,15 @@ func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
 
-	c, err := client.New(cfg)
+	// Signs in (password, agency) and finds the project when needed: once per configuration, at
+	// plan time, so that a refused login or a missing project fails the plan.
+	c, err := client.SignIn(ctx, cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid DLI provider configuration", err.Error())
+		resp.Diagnostics.Append(signInDiagnostic(err))
 		return
 	}
 	tflog.Debug(ctx, "configured DLI client", map[string]any{
-		"endpoint": cfg.Endpoint, "project_id": cfg.ProjectID, "auth": authMode(cfg),
+		"endpoint": cfg.Endpoint, "project_id": c.ProjectID(), "auth": authMode(cfg),
 	})
 	resp.ResourceData = c
 	resp.DataSourceData = c
@@ -176,6 +236,10 @@ func userAgent(providerVersion, terraformVersion string) string {
 
 func authMode(cfg client.Config) string {
 	switch {
+	case cfg.AssumeRole != nil:
+		return "agency"
+	case cfg.UserName != "":
+		return "password"
 	case cfg.AuthToken != "":
 		return "token"
 	case cfg.SecurityToken != "":

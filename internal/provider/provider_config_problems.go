@@ -25,8 +25,9 @@ type configArg struct {
 // configArgs is keyed by client.ConfigProblem.Field, which names the provider argument.
 var configArgs = map[string]configArg{
 	"project_id": {label: "project ID",
-		missing: "project_id is required: every DLI path is scoped by it. Set project_id or " + envProjectID +
-			" to the ID of your project in the region (IAM console, My Credentials, Projects).",
+		missing: "project_id is required: every DLI path is scoped by it. Set region (or " + envRegion + ") so that it is " +
+			"found from the region, or set project_id or " + envProjectID + " to the ID of your project in the region " +
+			"(IAM console, My Credentials, Projects).",
 		fix: "Set project_id or " + envProjectID + " to the ID of your project in the region: 1 to 64 letters and digits."},
 	"region": {label: "region",
 		missing: "Set region (or " + envRegion + ") to choose the DLI endpoint, or set endpoint (" + envEndpoint + ") explicitly.",
@@ -51,6 +52,9 @@ func configProblems(cfg client.Config, origins map[string]string, credentialsRep
 	var diags diag.Diagnostics
 	for _, p := range cfg.Validate() {
 		if _, isCredential := credentialEnv[p.Field]; isCredential && credentialsReported {
+			continue
+		}
+		if isSignInField(p.Field) { // checkSignIn words these, with where each value came from
 			continue
 		}
 		arg, ok := configArgs[p.Field]
@@ -88,4 +92,14 @@ func upperFirst(s string) string {
 		return s
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// isSignInField reports the fields of password login, IAM and assume_role, which checkSignIn
+// reports on their own attributes.
+func isSignInField(field string) bool {
+	switch field {
+	case "user_name", "password", "domain_name", "iam_endpoint", "project_name":
+		return true
+	}
+	return field == "assume_role" || strings.HasPrefix(field, "assume_role.")
 }

@@ -52,8 +52,10 @@ func TestResolveConfig_rules(t *testing.T) {
 			path.Root("auth_token"), "set (auth_token from the provider block, access_key from the provider block, secret_key from the provider block). Choose one authentication method in the provider block"},
 		{"half a pair in the block, token in the environment", func(m *providerModel) { m.SecretKey = types.StringNull() }, map[string]string{envAuthToken: "tok"},
 			path.Root("secret_key"), "access_key is set but secret_key is not (access_key from the provider block)"},
-		{"missing project id", func(m *providerModel) { m.ProjectID = types.StringNull() }, nil,
-			path.Root("project_id"), "project_id is required"},
+		// Issue 15: with a region the project is found through IAM, so it is only missing without one.
+		{"missing project id", func(m *providerModel) {
+			m.ProjectID, m.Region, m.Endpoint = types.StringNull(), types.StringNull(), types.StringValue("http://127.0.0.1:8787")
+		}, nil, path.Root("project_id"), "project_id is required"},
 		{"malformed project id", func(m *providerModel) { m.ProjectID = types.StringValue("../queues") }, nil,
 			path.Root("project_id"), "1 to 64 letters and digits"},
 		{"missing region without endpoint", func(m *providerModel) { m.Region = types.StringNull() }, nil,
