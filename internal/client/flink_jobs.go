@@ -22,7 +22,7 @@ var ErrInvalidFlinkJobID = newIDKind("Flink job")
 // ValidFlinkJobID reports whether id is the decimal form of a positive
 // 64-bit integer, without sign, spaces or leading zeros.
 func ValidFlinkJobID(id string) bool {
-	if id == "" || id[0] == '0' || len(id) > 19 {
+	if id == "" || id[0] == '0' || len(id) > 19 || strings.Trim(id, "0123456789") != "" {
 		return false
 	}
 	n, err := strconv.ParseInt(id, 10, 64)

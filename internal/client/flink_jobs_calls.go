@@ -227,6 +227,9 @@ func (c *Client) flinkAction(ctx context.Context, op, id, action string, extra m
 			job, e = c.GetFlinkJob(ctx, id)
 			return e
 		}); gerr != nil {
+			if IsNotFound(gerr) {
+				return "", gerr
+			}
 			return "", fmt.Errorf("%w (and reading the job's status failed: %v)", err, gerr)
 		}
 		if done(job.Status) {
