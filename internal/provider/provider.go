@@ -146,6 +146,8 @@ func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBatchJobResource,
+		NewFlinkSQLJobResource,
+		NewFlinkJarJobResource,
 	}
 }
 
@@ -154,6 +156,8 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewBatchJobDataSource,
 		NewBatchJobsDataSource,
 		NewBatchJobLogDataSource,
+		NewFlinkJobDataSource,
+		NewFlinkJobsDataSource,
 	}
 }
 
