@@ -40,7 +40,7 @@ type flinkJob struct {
 	Config    flinkConfig `json:"config"`
 	CreatedAt time.Time   `json:"created_at"`
 	UpdatedAt time.Time   `json:"updated_at"` // last create or update
-	Runs      []flinkRun  `json:"runs"`      // oldest first
+	Runs      []flinkRun  `json:"runs"`       // oldest first
 }
 
 // flinkRun is one accepted run request and what followed it.

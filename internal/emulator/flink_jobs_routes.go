@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -122,18 +123,18 @@ func parseJobIDs(body []byte, flag string) ([]int64, bool, *response) {
 	if !ok {
 		return fail("The parameter job_ids is mandatory")
 	}
-	var nums []json.Number
-	if json.Unmarshal(raw, &nums) != nil {
+	var elems []json.RawMessage
+	if json.Unmarshal(raw, &elems) != nil {
 		return fail("The parameter job_ids must be an array of job IDs (integers)")
 	}
-	if len(nums) == 0 {
+	if len(elems) == 0 {
 		return fail("The parameter job_ids must not be empty")
 	}
-	ids := make([]int64, len(nums))
-	for i, n := range nums {
-		id, err := n.Int64()
+	ids := make([]int64, len(elems))
+	for i, e := range elems {
+		id, err := strconv.ParseInt(string(e), 10, 64) // JSON numbers only: no quotes, no fraction
 		if err != nil || id <= 0 {
-			return fail("The parameter job_ids is invalid: %s is not a job ID (a positive integer)", n)
+			return fail("The parameter job_ids is invalid: %s is not a job ID (a positive integer)", e)
 		}
 		ids[i] = id
 	}
