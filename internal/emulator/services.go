@@ -38,5 +38,5 @@ type collections struct {
 
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
-	return []service{s.batch}
+	return []service{s.batch, newFlinkService(e)}
 }
