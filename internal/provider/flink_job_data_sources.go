@@ -49,7 +49,7 @@ func flinkJobDataFrom(job *client.FlinkJob) flinkJobDataModel {
 	m := flinkJobDataModel{ID: types.StringValue(job.ID)}
 	m.RuntimeConfig, m.Tags = types.MapNull(types.StringType), types.MapNull(types.StringType)
 	m.EntrypointArgs, m.DependencyJars, m.DependencyFiles = strings, strings, strings
-	m.flinkArgsModel.apply(job, true)
+	m.flinkArgsModel.apply(job)
 	m.flinkSQLArgs.apply(job)
 	m.flinkJarArgs.apply(job)
 	m.flinkStatusModel = flinkStatusFrom(job)

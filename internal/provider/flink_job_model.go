@@ -194,7 +194,6 @@ func (j *flinkJarArgs) fill(ctx context.Context, r *client.FlinkJobRequest, mode
 
 // Reading back. Arguments DLI reports replace the state's, so that changes made outside
 // Terraform show as drift; "" and empty collections stay null when the state had null.
-// tm_slot_count, which DLI derives when unset, is only adopted on import.
 
 func readString(prior types.String, v string) types.String {
 	if v == "" && (prior.IsNull() || prior.IsUnknown()) {
@@ -259,7 +258,7 @@ func readMap(prior types.Map, v map[string]string) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-func (a *flinkArgsModel) apply(job *client.FlinkJob, adopt bool) {
+func (a *flinkArgsModel) apply(job *client.FlinkJob) {
 	c := job.Config
 	a.Name = readComputed(a.Name, job.Name)
 	a.Description = readString(a.Description, job.Description)
@@ -267,9 +266,7 @@ func (a *flinkArgsModel) apply(job *client.FlinkJob, adopt bool) {
 	a.FlinkVersion = readComputed(a.FlinkVersion, job.FlinkVersion)
 	a.CUCount, a.ManagerCUCount = readInt(a.CUCount, c.CUNumber), readInt(a.ManagerCUCount, c.ManagerCUNumber)
 	a.Parallelism, a.TMCUCount = readInt(a.Parallelism, c.ParallelNumber), readInt(a.TMCUCount, c.TMCUs)
-	if adopt || !a.TMSlotCount.IsNull() {
-		a.TMSlotCount = readInt(a.TMSlotCount, c.TMSlotNum)
-	}
+	a.TMSlotCount = readInt(a.TMSlotCount, c.TMSlotNum)
 	a.CheckpointEnabled = readBool(a.CheckpointEnabled, c.CheckpointEnabled)
 	a.CheckpointMode = readComputed(a.CheckpointMode, c.CheckpointMode)
 	a.CheckpointInterval = readInt(a.CheckpointInterval, c.CheckpointInterval)

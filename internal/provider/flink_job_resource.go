@@ -188,7 +188,7 @@ func (r *flinkJobResource[T, P]) record(ctx context.Context, planned, m *T, id s
 	read := *planned
 	rp := P(&read)
 	_, args, _, st := rp.parts()
-	args.apply(job, false)
+	args.apply(job)
 	rp.applyKind(job)
 	*st = flinkStatusFrom(job)
 	*m = *planned
@@ -228,7 +228,7 @@ func (r *flinkJobResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 			"resource of its kind (dli_flink_sql_job or dli_flink_jar_job).", id.ValueString(), job.JobType, r.kind.name))
 		return
 	}
-	args.apply(job, adopt)
+	args.apply(job)
 	p.applyKind(job)
 	*st = flinkStatusFrom(job)
 	if set.DesiredState.IsNull() {

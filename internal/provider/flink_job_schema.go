@@ -47,9 +47,9 @@ var (
 	flinkSettings = []string{"wait_for", "desired_state", "savepoint_on_update", "savepoint_on_destroy", "timeouts"}
 	flinkComputed = []string{"id", "status", "status_description", "create_time", "start_time", "savepoint_path", "restart_times"}
 	// flinkLive are the arguments DLI lets change on a running job (what Huawei's provider sends
-	// without stopping; dli-more-api.md §3.3, UNCONFIRMED by the API reference). Any other change
-	// stops the job first.
-	flinkLive = []string{"smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num", "tags"}
+	// without stopping; dli-more-api.md §3.3, UNCONFIRMED by the API reference). Any other change,
+	// tags included (Huawei's provider changes them through another API), stops the job first.
+	flinkLive = []string{"smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num"}
 )
 
 var dirtyDataPattern = regexp.MustCompile(`^(0|1|2:\S+)$`)
@@ -101,7 +101,8 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"parallelism": intDefault("Parallelism of the job (`parallel_number`), at most 4 x (`cu_count` - `manager_cu_count`).",
 			1, int64validator.Between(1, maxFlinkParallelism)),
 		"tm_cu_count": intDefault("CUs of each TaskManager (`tm_cus`).", 1, int64validator.Between(1, maxFlinkCU)),
-		"tm_slot_count": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(1, maxFlinkParallelism)},
+		// No UseStateForUnknown: DLI derives it again when the sizing changes (ModifyPlan keeps it otherwise).
+		"tm_slot_count": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(1, maxFlinkParallelism)},
 			MarkdownDescription: "Slots of each TaskManager (`tm_slot_num`). DLI derives it from the parallelism when unset."},
 		"checkpoint_enabled": boolDefault("Whether the job takes checkpoints; needs checkpoint storage (" + storage + ")."),
 		"checkpoint_mode": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("exactly_once"),
@@ -213,8 +214,8 @@ func flinkDescription(kind, body string) string {
 		"in `runtime_config` (`" + client.FlinkSubmissionMarkerKey + "`, never shown in state), and when the answer is " +
 		"lost the provider finds the job it created before creating again.\n\n" +
 		"Updates deploy a new version the way an operator would. `smn_topic`, `restart_when_exception`, " +
-		"`resume_checkpoint`, `resume_max_num` and `tags` are changed on the running job with one request. Any other " +
-		"change (" + body + " included) stops the job with a savepoint (`savepoint_on_update`), waits until it is " +
+		"`resume_checkpoint` and `resume_max_num` are changed on the running job with one request. Any other " +
+		"change (" + body + " and `tags` included) stops the job with a savepoint (`savepoint_on_update`), waits until it is " +
 		"stopped, updates it and runs it again resuming from the savepoint; the plan warns when this will happen. " +
 		"`desired_state` pauses and resumes the job the same way.\n\n" +
 		"`terraform destroy` stops a job that runs (with a savepoint when `savepoint_on_destroy`), waits until it is " +

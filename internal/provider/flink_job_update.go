@@ -38,8 +38,9 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, _, pset, _ := P(&plan).parts()
-	sid, _, _, sst := P(&state).parts()
+	_, pargs, pset, _ := P(&plan).parts()
+	sid, sargs, _, sst := P(&state).parts()
+	keepDerivedSlots(ctx, req, resp, pargs, sargs)
 	status := client.ParseFlinkJobStatus(sst.Status.ValueString())
 	restart, live := changedArguments(&plan, &state)
 	drift := pset.DesiredState.IsUnknown() || wantsAction(pset.DesiredState.ValueString(), status)
@@ -61,6 +62,19 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.AddWarning(r.kind.name+" will be restarted",
 		fmt.Sprintf("%s %s is %s, and DLI does not change %s on a running job: apply %s. Only %s change without a restart.",
 			r.kind.name, sid.ValueString(), status, strings.Join(restart, ", "), how, strings.Join(flinkLive, ", ")))
+}
+
+// keepDerivedSlots plans the state's tm_slot_count when it is not configured and the sizing it
+// is derived from does not change; otherwise DLI derives it again (known after apply).
+func keepDerivedSlots(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state *flinkArgsModel) {
+	var configured types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tm_slot_count"), &configured)...)
+	if !configured.IsNull() || !plan.TMSlotCount.IsUnknown() || !plan.CUCount.Equal(state.CUCount) ||
+		!plan.ManagerCUCount.Equal(state.ManagerCUCount) || !plan.Parallelism.Equal(state.Parallelism) || !plan.TMCUCount.Equal(state.TMCUCount) {
+		return
+	}
+	plan.TMSlotCount = state.TMSlotCount
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tm_slot_count"), state.TMSlotCount)...)
 }
 
 func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
