@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,10 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("restart_times"), types.Int64Unknown())...)
 	if len(restart) == 0 || !status.IsActive() || pset.DesiredState.ValueString() == desiredStopped {
 		return
+	}
+	if pargs.TMSlotCount.IsUnknown() {
+		// Derived by DLI from the sizing: not a cause of its own.
+		restart = slices.DeleteFunc(restart, func(n string) bool { return n == "tm_slot_count" })
 	}
 	how := "stops it with a savepoint, waits until it is stopped, updates it and runs it again resuming from the savepoint"
 	if !savepointWanted(pset.SavepointOnUpdate, P(&state).hasStorage()) {
