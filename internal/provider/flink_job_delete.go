@@ -98,8 +98,9 @@ func (r *flinkJobResource[T, P]) ValidateConfig(ctx context.Context, req resourc
 				fmt.Sprintf("%s = true needs %s: DLI writes the savepoint there.", name, storageName))
 		}
 	}
+	// job_type defaults to flink_opensource_sql_job, which shared_cluster does not run.
 	if sql, ok := any(&m).(*flinkSQLJobModel); ok && sql.RunMode.ValueString() == "shared_cluster" &&
-		!sql.JobType.IsNull() && !sql.JobType.IsUnknown() && sql.JobType.ValueString() != client.FlinkJobTypeSQL {
+		!sql.JobType.IsUnknown() && sql.JobType.ValueString() != client.FlinkJobTypeSQL {
 		resp.Diagnostics.AddAttributeError(path.Root("run_mode"), "Run mode not available for this job type",
 			`run_mode = "shared_cluster" runs only jobs of job_type = "flink_sql_job".`)
 	}

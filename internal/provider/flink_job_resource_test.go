@@ -88,8 +88,8 @@ func flinkJobOf(t *testing.T, tg *acctest.Target, id string) emulator.FlinkJobSn
 // deleted it.
 func checkFlinkDestroyed(tg *acctest.Target) func(*terraform.State) error {
 	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if !strings.HasPrefix(rs.Type, "dli_flink_") || rs.Primary == nil {
+		for key, rs := range s.RootModule().Resources {
+			if !strings.HasPrefix(rs.Type, "dli_flink_") || strings.HasPrefix(key, "data.") || rs.Primary == nil {
 				continue
 			}
 			id := rs.Primary.ID
