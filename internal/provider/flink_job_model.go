@@ -131,7 +131,9 @@ func listArg(ctx context.Context, v types.List, mode reqMode) []string {
 		return nil
 	}
 	out := []string{}
-	_ = v.ElementsAs(ctx, &out, false)
+	if !v.IsNull() {
+		_ = v.ElementsAs(ctx, &out, false)
+	}
 	return out
 }
 
@@ -140,7 +142,9 @@ func mapArg(ctx context.Context, v types.Map, mode reqMode) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	_ = v.ElementsAs(ctx, &out, false)
+	if !v.IsNull() {
+		_ = v.ElementsAs(ctx, &out, false)
+	}
 	return out
 }
 
