@@ -72,12 +72,12 @@ func (f *fakeFlink) count(method, suffix string) int {
 	return n
 }
 
-func (f *fakeFlink) lastBody(method, suffix string) map[string]interface{} {
+func (f *fakeFlink) lastPost(suffix string) map[string]interface{} {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := len(f.reqs) - 1; i >= 0; i-- {
 		r := f.reqs[i]
-		if r.Method == method && strings.HasSuffix(r.Path, suffix) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, suffix) {
 			var m map[string]interface{}
 			_ = json.Unmarshal([]byte(r.Body), &m)
 			return m
@@ -104,12 +104,6 @@ func (f *fakeFlink) add(j *fakeFlinkJob) *fakeFlinkJob {
 	f.jobs[j.ID] = j
 	f.order = append(f.order, j.ID)
 	return j
-}
-
-func (f *fakeFlink) job(id int64) *fakeFlinkJob {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.jobs[id]
 }
 
 func (f *fakeFlink) create(route string, body []byte) *fakeFlinkJob {

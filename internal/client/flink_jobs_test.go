@@ -47,12 +47,13 @@ func TestFlinkCreate_wireBodyAndRoutes(t *testing.T) {
 	if job.Status != FlinkInit || !ValidFlinkJobID(job.ID) || job.SubmissionID == "" {
 		t.Fatalf("created job = %+v", job)
 	}
-	body := f.lastBody("POST", "/sql-jobs")
+	body := f.lastPost("/sql-jobs")
 	if body["checkpoint_mode"] != float64(2) || body["cu_number"] != float64(4) || body["sql_body"] == nil {
 		t.Errorf("SQL body = %v", body)
 	}
 	var rc []keyValue
-	if err := json.Unmarshal([]byte(body["runtime_config"].(string)), &rc); err != nil {
+	rcText, _ := body["runtime_config"].(string)
+	if err := json.Unmarshal([]byte(rcText), &rc); err != nil {
 		t.Fatalf("runtime_config is not a JSON array string: %v", body["runtime_config"])
 	}
 	want := []keyValue{{"password", "hunter2hunter2"}, {"table.exec.state.ttl", "1h"}, {FlinkSubmissionMarkerKey, job.SubmissionID}}
@@ -73,7 +74,7 @@ func TestFlinkCreate_wireBodyAndRoutes(t *testing.T) {
 	if _, err := c.CreateFlinkJob(ctx, jar); err != nil {
 		t.Fatal(err)
 	}
-	jb := f.lastBody("POST", "/flink-jobs")
+	jb := f.lastPost("/flink-jobs")
 	if jb["entrypoint_args"] != "--in x" || jb["sql_body"] != nil || jb["dependency_jars"] == nil {
 		t.Errorf("Jar body = %v", jb)
 	}
@@ -262,7 +263,7 @@ func TestFlinkRunStopAndWait(t *testing.T) {
 	if _, err := c.RunFlinkJob(ctx, job.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if b := f.lastBody("POST", "jobs/run"); b["resume_savepoint"] != false || !reflect.DeepEqual(b["job_ids"], []interface{}{float64(101)}) {
+	if b := f.lastPost("jobs/run"); b["resume_savepoint"] != false || !reflect.DeepEqual(b["job_ids"], []interface{}{float64(101)}) {
 		t.Errorf("run body = %v", b)
 	}
 	running, err := c.WaitForFlinkJobRunning(ctx, job.ID)
@@ -277,7 +278,7 @@ func TestFlinkRunStopAndWait(t *testing.T) {
 	if err != nil || stopped.Status != FlinkCancelSuccess || !strings.HasPrefix(stopped.SavepointPath, "obs://") {
 		t.Fatalf("stop: %+v, %v", stopped, err)
 	}
-	if b := f.lastBody("POST", "jobs/stop"); b["trigger_savepoint"] != true {
+	if b := f.lastPost("jobs/stop"); b["trigger_savepoint"] != true {
 		t.Errorf("stop body = %v", b)
 	}
 	// A stopped job costs one read and no stop.

@@ -318,15 +318,3 @@ func flinkStatusFrom(job *client.FlinkJob) flinkStatusModel {
 		SavepointPath: optionalString(job.SavepointPath), RestartTimes: types.Int64Value(job.RestartTimes),
 	}
 }
-
-// known replaces what is still unknown (the job could not be read) by null, as state needs.
-func (s *flinkStatusModel) known() {
-	for _, v := range []*types.String{&s.Status, &s.StatusDescription, &s.CreateTime, &s.StartTime, &s.SavepointPath} {
-		if v.IsUnknown() {
-			*v = types.StringNull()
-		}
-	}
-	if s.RestartTimes.IsUnknown() {
-		s.RestartTimes = types.Int64Null()
-	}
-}

@@ -128,19 +128,19 @@ func TestFlinkRequests_byMode(t *testing.T) {
 	m := emptyFlinkSQL()
 	m.Name, m.SQL, m.CUCount = types.StringValue("orders"), types.StringValue("INSERT"), types.Int64Value(4)
 
-	create := m.flinkArgsModel.request(ctx, client.FlinkSQL, forCreate)
+	create := m.request(ctx, client.FlinkSQL, forCreate)
 	m.fillKind(ctx, create, forCreate)
 	if create.SMNTopic != nil || create.Description != nil || create.RuntimeConfig != nil || *create.CUNumber != 4 || *create.SQLBody != "INSERT" {
 		t.Errorf("create sends nulls: %+v", create)
 	}
-	update := m.flinkArgsModel.request(ctx, client.FlinkSQL, forUpdate)
+	update := m.request(ctx, client.FlinkSQL, forUpdate)
 	m.fillKind(ctx, update, forUpdate)
 	if update.SMNTopic == nil || *update.SMNTopic != "" || update.RuntimeConfig == nil || len(update.RuntimeConfig) != 0 ||
 		update.Queue != nil || update.UDFJarURL == nil {
 		t.Errorf("a full update does not clear what was removed: %+v", update)
 	}
 	m.SMNTopic, m.ResumeMaxNum = types.StringValue("alarms"), types.Int64Value(5)
-	live := m.flinkArgsModel.liveRequest(ctx, client.FlinkSQL, []string{"smn_topic"})
+	live := m.liveRequest(ctx, client.FlinkSQL, []string{"smn_topic"})
 	want := &client.FlinkJobRequest{Kind: client.FlinkSQL, SMNTopic: ref("alarms")}
 	if !reflect.DeepEqual(live, want) {
 		t.Errorf("live request = %+v, want only smn_topic", live)

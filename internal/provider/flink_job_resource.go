@@ -55,7 +55,7 @@ func (m *flinkSQLJobModel) parts() (*types.String, *flinkArgsModel, *flinkSettin
 	return &m.ID, &m.flinkArgsModel, &m.flinkSettingsModel, &m.flinkStatusModel
 }
 func (m *flinkSQLJobModel) fillKind(_ context.Context, r *client.FlinkJobRequest, mode reqMode) {
-	m.flinkSQLArgs.fill(r, mode)
+	m.fill(r, mode)
 }
 func (m *flinkSQLJobModel) applyKind(job *client.FlinkJob) { m.flinkSQLArgs.apply(job) }
 func (m *flinkSQLJobModel) hasStorage() bool               { return !m.ObsBucket.IsNull() }
@@ -64,7 +64,7 @@ func (m *flinkJarJobModel) parts() (*types.String, *flinkArgsModel, *flinkSettin
 	return &m.ID, &m.flinkArgsModel, &m.flinkSettingsModel, &m.flinkStatusModel
 }
 func (m *flinkJarJobModel) fillKind(ctx context.Context, r *client.FlinkJobRequest, mode reqMode) {
-	m.flinkJarArgs.fill(ctx, r, mode)
+	m.fill(ctx, r, mode)
 }
 func (m *flinkJarJobModel) applyKind(job *client.FlinkJob) { m.flinkJarArgs.apply(job) }
 func (m *flinkJarJobModel) hasStorage() bool {
