@@ -74,7 +74,7 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 				ResourceName:            flinkJarAddress,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "restart_times", "start_time"},
+				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 		},
 	})

@@ -216,3 +216,85 @@ func TestAccFlinkSQLJob_everyAnswerLost(t *testing.T) {
 		}},
 	})
 }
+
+// wait_for = "submitted" returns once DLI accepted the run: one read records the job, no polling.
+func TestAccFlinkSQLJob_waitForSubmitted(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkFlinkDestroyed(tg),
+		Steps: []resource.TestStep{{
+			Config: flinkSQLConfig(tg, flinkName(t), flinkSQL, `  wait_for = "submitted"`),
+			Check: func(s *terraform.State) error {
+				id, err := acctest.JobID(s, flinkSQLAddress)
+				if err != nil {
+					return err
+				}
+				seq := flinkRequests(tg, 0)
+				want := []string{"POST sql-jobs", "POST jobs/run", "GET jobs/" + id}
+				if fmt.Sprint(seq[:min(len(seq), 3)]) != fmt.Sprint(want) {
+					return fmt.Errorf("apply sent %v, want %v first", seq, want)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Requests per job at create, restarting update and destroy: the writes are exact, the polls
+// (first after 300ms, doubling) bounded, and no fixed sleep stands between them.
+func TestAccFlinkSQLJob_requestCounts(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	storage := "  obs_bucket = \"dli-checkpoints\"\n"
+	var marks []int
+	mark := func() { marks = append(marks, len(tg.Emulator.Requests())) }
+	count := func(phase string, from, to int, writes []string) error {
+		seq := flinkRequests(tg, from)[:to-from]
+		gets := len(seq) - len(nonGET(seq))
+		t.Logf("%s: %d requests (%d GET): %v", phase, len(seq), gets, nonGET(seq))
+		if fmt.Sprint(nonGET(seq)) != fmt.Sprint(writes) || gets > 12 {
+			return fmt.Errorf("%s sent %v", phase, seq)
+		}
+		return nil
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			mark()
+			// Destroy's own requests come after the refresh that precedes it.
+			seq := flinkRequests(tg, marks[2])
+			for i := range seq {
+				if seq[i] == "POST jobs/stop" {
+					return count("destroy", marks[2]+i, marks[3], []string{"POST jobs/stop", "DELETE jobs/" + id})
+				}
+			}
+			return fmt.Errorf("destroy sent no stop: %v", seq)
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: mark,
+				Config:    flinkSQLConfig(tg, name, flinkSQL, storage),
+				Check: func(s *terraform.State) error {
+					id, _ = acctest.JobID(s, flinkSQLAddress)
+					mark()
+					return count("create", marks[0], marks[1], []string{"POST sql-jobs", "POST jobs/run"})
+				},
+			},
+			{
+				Config: flinkSQLConfig(tg, name, flinkSQL+" -- v2", storage),
+				Check: func(*terraform.State) error {
+					mark()
+					seq := flinkRequests(tg, marks[1])
+					for i := range seq {
+						if seq[i] == "POST jobs/stop" {
+							return count("update", marks[1]+i-1, marks[2], []string{"POST jobs/stop", "PUT sql-jobs/" + id, "POST jobs/run"})
+						}
+					}
+					return fmt.Errorf("update sent no stop: %v", seq)
+				},
+			},
+		},
+	})
+}

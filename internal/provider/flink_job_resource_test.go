@@ -207,7 +207,7 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 				ResourceName:            flinkSQLAddress,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "restart_times", "start_time"},
+				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 		},
 	})
