@@ -71,6 +71,13 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 				},
 			},
 			{
+				// An import block plans a no-op import: the imported job plans clean.
+				Config:          flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.1.jar", extra),
+				ResourceName:    flinkJarAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
 				ResourceName:            flinkJarAddress,
 				ImportState:             true,
 				ImportStateVerify:       true,

@@ -204,6 +204,13 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// An import block plans a no-op import: the imported job plans clean.
+				Config:          flinkSQLConfig(tg, name, flinkSQL+" -- v2", base+`  smn_topic = "alarms"`+"\n"),
+				ResourceName:    flinkSQLAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
 				ResourceName:            flinkSQLAddress,
 				ImportState:             true,
 				ImportStateVerify:       true,
