@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 )
@@ -213,4 +214,26 @@ func expectPlanError(t *testing.T, config, want string) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(want)}},
 	})
+}
+
+// Adoption by generated config (Terraform 1.11 and later): the configuration Terraform writes for
+// an imported Flink job plans as a no-op, SQL and Jar alike.
+func TestAccFlinkJob_generatedConfigPlansClean(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	for address, config := range map[string]string{
+		flinkSQLAddress: flinkSQLConfig(tg, name, flinkSQL, "  obs_bucket = \"dli-checkpoints\"\n  checkpoint_enabled = true\n"+
+			"  runtime_config = { \"table.exec.state.ttl\" = \"1h\" }\n  smn_topic = \"alarms\"\n  tm_slot_count = 2\n"),
+		flinkJarAddress: flinkJarConfig(tg, name+"-j", "obs://dli-demo/jobs/stream-1.0.jar", "  dependency_files = [\"obs://b/f.txt\"]\n"),
+	} {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+			CheckDestroy:             checkFlinkDestroyed(tg),
+			Steps: []resource.TestStep{
+				{Config: config},
+				{Config: config, ResourceName: address, ImportState: true, ImportStateKind: resource.ImportBlockWithID, GenerateConfig: true},
+			},
+		})
+	}
 }
