@@ -45,6 +45,9 @@ type FlinkJobRequest struct {
 	RuntimeConfig map[string]string
 	// Tags are sent as an array of {key, value}.
 	Tags map[string]string
+	// ResourceConfig, when set, is sent with resource_config_version v2 (DLI then ignores the
+	// CU counts).
+	ResourceConfig *FlinkResourceConfig
 
 	// Flink SQL jobs.
 	SQLBody            *string // sql_body
@@ -160,6 +163,9 @@ func (r *FlinkJobRequest) wireBody(marker string) ([]byte, error) {
 	if r.Tags != nil {
 		m["tags"] = keyValues(r.Tags)
 	}
+	if r.ResourceConfig != nil {
+		m["resource_config_version"], m["resource_config"] = "v2", r.ResourceConfig.wire()
+	}
 	if r.Kind == FlinkJar {
 		str("entrypoint", r.Entrypoint)
 		str("main_class", r.MainClass)
@@ -258,6 +264,9 @@ type FlinkJobConfig struct {
 	RuntimeConfig map[string]string
 	// Feature, FlinkVersion and Image appear here in list answers.
 	Feature, FlinkVersion, Image string
+	// ResourceConfigVersion is v1 (CU counts) or v2 (ResourceConfig).
+	ResourceConfigVersion string
+	ResourceConfig        *FlinkResourceConfig
 }
 
 type flinkJobWire struct {
@@ -344,6 +353,7 @@ func decodeFlinkConfig(raw json.RawMessage) (FlinkJobConfig, string) {
 		DependencyJars: jsonToStrings(m["dependency_jars"]), DependencyFiles: jsonToStrings(m["dependency_files"]),
 		ExecutionAgencyURN: str("execution_agency_urn"),
 		Feature:            str("feature"), FlinkVersion: str("flink_version"), Image: str("image"),
+		ResourceConfigVersion: str("resource_config_version"), ResourceConfig: decodeResourceConfig(m["resource_config"]),
 	}
 	rc := decodeKeyValues(m["runtime_config"])
 	marker := rc[FlinkSubmissionMarkerKey]

@@ -298,3 +298,39 @@ func TestAccFlinkSQLJob_requestCounts(t *testing.T) {
 		},
 	})
 }
+
+// The v2 sizing: created with resource_config, changed (a restart), imported, and dropped (a
+// replacement: an update keeps a job's v2 sizing).
+func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	v2 := func(memory string) string {
+		return fmt.Sprintf("  resource_config = {\n    parallel_number = 2\n    taskmanager_memory = %q\n  }\n", memory)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkFlinkDestroyed(tg),
+		Steps: []resource.TestStep{
+			{
+				Config: flinkSQLConfig(tg, name, flinkSQL, v2("8G")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("taskmanager_memory"), knownvalue.StringExact("8G")),
+					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("jobmanager_cpu"), knownvalue.Float64Exact(1)),
+				},
+			},
+			{
+				Config: flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
+			},
+			{ResourceName: flinkSQLAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{
+				Config: flinkSQLConfig(tg, name, flinkSQL, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config"), knownvalue.Null())},
+			},
+		},
+	})
+}

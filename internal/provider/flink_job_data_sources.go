@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -34,13 +35,25 @@ const descFlinkJobType = "Job type: `flink_opensource_sql_job`, `flink_sql_job`,
 // flinkJobDataAttributes are the attributes of both resources, computed, without their settings.
 func flinkJobDataAttributes() map[string]dsschema.Attribute {
 	ctx := context.Background()
-	attrs := computedAttributes(flinkSQLJobSchema(ctx).Attributes, flinkSettings...)
-	for name, a := range computedAttributes(flinkJarJobSchema(ctx).Attributes, flinkSettings...) {
+	skip := append([]string{"resource_config"}, flinkSettings...)
+	attrs := computedAttributes(flinkSQLJobSchema(ctx).Attributes, skip...)
+	for name, a := range computedAttributes(flinkJarJobSchema(ctx).Attributes, skip...) {
 		if _, ok := attrs[name]; !ok {
 			attrs[name] = a
 		}
 	}
 	attrs["job_type"] = dsschema.StringAttribute{Computed: true, MarkdownDescription: descFlinkJobType}
+	rc := flinkResourceConfigAttribute()
+	nested := map[string]dsschema.Attribute{}
+	for name, a := range rc.Attributes {
+		switch a.(type) {
+		case schema.Float64Attribute:
+			nested[name] = dsschema.Float64Attribute{Computed: true, MarkdownDescription: a.GetMarkdownDescription()}
+		default:
+			nested[name] = computedAttribute(a)
+		}
+	}
+	attrs["resource_config"] = dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: rc.MarkdownDescription, Attributes: nested}
 	return attrs
 }
 
@@ -48,6 +61,7 @@ func flinkJobDataFrom(job *client.FlinkJob) flinkJobDataModel {
 	strings := types.ListNull(types.StringType)
 	m := flinkJobDataModel{ID: types.StringValue(job.ID)}
 	m.RuntimeConfig, m.Tags = types.MapNull(types.StringType), types.MapNull(types.StringType)
+	m.ResourceConfig = types.ObjectNull(flinkResourceConfigTypes)
 	m.EntrypointArgs, m.DependencyJars, m.DependencyFiles = strings, strings, strings
 	m.flinkArgsModel.apply(job)
 	m.flinkSQLArgs.apply(job)

@@ -69,7 +69,9 @@ func (r *flinkJobResource[T, P]) ValidateConfig(ctx context.Context, req resourc
 	}
 	_, a, set, _ := p.parts()
 	cu, manager := valueOr(a.CUCount, defaultFlinkCU), valueOr(a.ManagerCUCount, defaultFlinkManagerC)
-	if known(a.CUCount, a.ManagerCUCount) && manager >= cu {
+	if !a.ResourceConfig.IsNull() {
+		// v2 sizing: DLI ignores the CU counts, so their rule does not apply.
+	} else if known(a.CUCount, a.ManagerCUCount) && manager >= cu {
 		resp.Diagnostics.AddAttributeError(path.Root("manager_cu_count"), "Too many JobManager CUs",
 			fmt.Sprintf("manager_cu_count (%d) must be less than cu_count (%d): the rest runs the TaskManagers.", manager, cu))
 	} else if par := valueOr(a.Parallelism, 1); known(a.CUCount, a.ManagerCUCount, a.Parallelism) && par > flinkSlotsPerCU*(cu-manager) {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"reflect"
 	"slices"
 
@@ -81,7 +82,7 @@ func nullUnknowns[T any](m *T) {
 			continue
 		}
 		var null attr.Value
-		switch v.(type) {
+		switch x := v.(type) {
 		case types.String:
 			null = types.StringNull()
 		case types.Int64:
@@ -92,6 +93,8 @@ func nullUnknowns[T any](m *T) {
 			null = types.ListNull(types.StringType)
 		case types.Map:
 			null = types.MapNull(types.StringType)
+		case types.Object:
+			null = types.ObjectNull(x.AttributeTypes(context.Background()))
 		default:
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
@@ -33,7 +34,51 @@ type flinkArgsModel struct {
 	ResumeMaxNum         types.Int64  `tfsdk:"resume_max_num"`
 	RuntimeConfig        types.Map    `tfsdk:"runtime_config"`
 	Tags                 types.Map    `tfsdk:"tags"`
+	ResourceConfig       types.Object `tfsdk:"resource_config"`
 	ExecutionAgencyURN   types.String `tfsdk:"execution_agency_urn"`
+}
+
+// flinkResourceConfigModel is resource_config.
+type flinkResourceConfigModel struct {
+	MaxSlot           types.Int64   `tfsdk:"max_slot"`
+	ParallelNumber    types.Int64   `tfsdk:"parallel_number"`
+	JobManagerCPU     types.Float64 `tfsdk:"jobmanager_cpu"`
+	JobManagerMemory  types.String  `tfsdk:"jobmanager_memory"`
+	TaskManagerCPU    types.Float64 `tfsdk:"taskmanager_cpu"`
+	TaskManagerMemory types.String  `tfsdk:"taskmanager_memory"`
+}
+
+var flinkResourceConfigTypes = map[string]attr.Type{
+	"max_slot": types.Int64Type, "parallel_number": types.Int64Type, "jobmanager_cpu": types.Float64Type,
+	"jobmanager_memory": types.StringType, "taskmanager_cpu": types.Float64Type, "taskmanager_memory": types.StringType,
+}
+
+// resourceConfigArg converts resource_config (removing it replaces the job: see the schema).
+func resourceConfigArg(ctx context.Context, v types.Object) *client.FlinkResourceConfig {
+	if v.IsUnknown() || v.IsNull() {
+		return nil
+	}
+	var m flinkResourceConfigModel
+	_ = v.As(ctx, &m, basetypes.ObjectAsOptions{})
+	return &client.FlinkResourceConfig{
+		MaxSlot: m.MaxSlot.ValueInt64(), ParallelNumber: m.ParallelNumber.ValueInt64(),
+		JobManagerCPU: m.JobManagerCPU.ValueFloat64(), JobManagerMemory: m.JobManagerMemory.ValueString(),
+		TaskManagerCPU: m.TaskManagerCPU.ValueFloat64(), TaskManagerMemory: m.TaskManagerMemory.ValueString(),
+	}
+}
+
+func readResourceConfig(prior types.Object, version string, rc *client.FlinkResourceConfig) types.Object {
+	if version != "v2" || rc == nil {
+		if version == "" && !prior.IsUnknown() && !prior.IsNull() {
+			return prior // not reported
+		}
+		return types.ObjectNull(flinkResourceConfigTypes)
+	}
+	return types.ObjectValueMust(flinkResourceConfigTypes, map[string]attr.Value{
+		"max_slot": types.Int64Value(rc.MaxSlot), "parallel_number": types.Int64Value(rc.ParallelNumber),
+		"jobmanager_cpu": types.Float64Value(rc.JobManagerCPU), "jobmanager_memory": types.StringValue(rc.JobManagerMemory),
+		"taskmanager_cpu": types.Float64Value(rc.TaskManagerCPU), "taskmanager_memory": types.StringValue(rc.TaskManagerMemory),
+	})
 }
 
 // flinkSQLArgs are the arguments of Flink SQL jobs.
@@ -151,7 +196,8 @@ func mapArg(ctx context.Context, v types.Map, mode reqMode) map[string]string {
 // request fills the shared fields of a create or full update.
 func (a *flinkArgsModel) request(ctx context.Context, kind client.FlinkJobKind, mode reqMode) *client.FlinkJobRequest {
 	return &client.FlinkJobRequest{
-		Kind: kind, Name: strArg(a.Name, mode), Description: strArg(a.Description, mode), Queue: strArg(a.Queue, forCreate),
+		ResourceConfig: resourceConfigArg(ctx, a.ResourceConfig),
+		Kind:           kind, Name: strArg(a.Name, mode), Description: strArg(a.Description, mode), Queue: strArg(a.Queue, forCreate),
 		FlinkVersion: strArg(a.FlinkVersion, forCreate), CUNumber: intArg(a.CUCount), ManagerCUNumber: intArg(a.ManagerCUCount),
 		ParallelNumber: intArg(a.Parallelism), TMCUs: intArg(a.TMCUCount), TMSlotNum: intArg(a.TMSlotCount),
 		CheckpointEnabled: boolArg(a.CheckpointEnabled), CheckpointMode: strArg(a.CheckpointMode, forCreate),
@@ -282,6 +328,7 @@ func (a *flinkArgsModel) apply(job *client.FlinkJob) {
 	a.ResumeMaxNum = readInt(a.ResumeMaxNum, c.ResumeMaxNum)
 	a.RuntimeConfig = readMap(a.RuntimeConfig, c.RuntimeConfig)
 	a.Tags = readMap(a.Tags, job.Tags)
+	a.ResourceConfig = readResourceConfig(a.ResourceConfig, c.ResourceConfigVersion, c.ResourceConfig)
 	a.ExecutionAgencyURN = readString(a.ExecutionAgencyURN, c.ExecutionAgencyURN)
 }
 

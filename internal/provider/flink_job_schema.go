@@ -6,14 +6,17 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -52,7 +55,11 @@ var (
 	flinkLive = []string{"smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num"}
 )
 
-var dirtyDataPattern = regexp.MustCompile(`^(0|1|2:\S+)$`)
+var (
+	dirtyDataPattern = regexp.MustCompile(`^(0|1|2:\S+)$`)
+	// 2G and more, or 2048M and more.
+	flinkMemoryPattern = regexp.MustCompile(`^(?:[2-9]|[1-9][0-9]+)[Gg]$|^(?:[2-9][0-9]{3}|[1-9][0-9]{4,})[Mm]$`)
+)
 
 // flinkCommonAttributes are the arguments and computed values both kinds share.
 func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.Attribute {
@@ -125,6 +132,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), flinkReservedKeyValidator())}},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
 			MarkdownDescription: "Tags of the job. DLI's detail does not return them, so changes made outside Terraform do not show."},
+		"resource_config":      flinkResourceConfigAttribute(),
 		"execution_agency_urn": optString("IAM agency the job runs as (Flink 1.15 and later).", stringvalidator.LengthAtLeast(1)),
 
 		"wait_for": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(waitForRunning),
@@ -152,6 +160,41 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"restart_times": schema.Int64Attribute{Computed: true, PlanModifiers: keepInt,
 			MarkdownDescription: "How many times DLI restarted the job."},
 	}
+}
+
+// flinkResourceConfigAttribute is the v2 sizing (resource_config_version v2 in the API); the
+// JobManager and TaskManager specs are flattened (jobmanager_resource_spec.cpu is jobmanager_cpu).
+func flinkResourceConfigAttribute() schema.SingleNestedAttribute {
+	cpu := func(who string) schema.Float64Attribute {
+		return schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(1),
+			MarkdownDescription: "vCPUs of " + who + ", at least 0.5. Defaults to `1`.",
+			Validators:          []validator.Float64{float64validator.AtLeast(0.5)}}
+	}
+	memory := func(who string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("4G"),
+			MarkdownDescription: "Memory of " + who + " with a unit, such as `4G` or `4096M`, at least 2 GB. Defaults to `4G`.",
+			Validators:          []validator.String{stringvalidator.RegexMatches(flinkMemoryPattern, "must be an amount with a unit M or G of at least 2 GB, such as 4G or 4096M")}}
+	}
+	count := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1),
+			MarkdownDescription: desc + " Defaults to `1`.", Validators: []validator.Int64{int64validator.Between(1, maxFlinkParallelism)}}
+	}
+	return schema.SingleNestedAttribute{Optional: true,
+		MarkdownDescription: "Sizing by memory instead of CUs (DLI's `resource_config_version = \"v2\"`): when set, DLI ignores " +
+			"`cu_count`, `manager_cu_count`, `tm_cu_count` and `tm_slot_count`. Changing it restarts the job; removing it " +
+			"replaces the job, since an update keeps a job's v2 sizing.",
+		PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplaceIf(
+			func(_ context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = !req.StateValue.IsNull() && req.PlanValue.IsNull()
+			}, "Removing resource_config replaces the job.", "Removing `resource_config` replaces the job.")},
+		Attributes: map[string]schema.Attribute{
+			"max_slot":           count("Slots of each TaskManager."),
+			"parallel_number":    count("Parallelism of the job."),
+			"jobmanager_cpu":     cpu("the JobManager"),
+			"jobmanager_memory":  memory("the JobManager"),
+			"taskmanager_cpu":    cpu("each TaskManager"),
+			"taskmanager_memory": memory("each TaskManager"),
+		}}
 }
 
 func flinkSQLJobSchema(ctx context.Context) schema.Schema {
