@@ -20,7 +20,8 @@ func (f *flinkService) handleUpdateJar(c *call) response { return f.update(c, tr
 // checkConfig validates a configuration and its queue.
 func (f *flinkService) checkConfig(cfg *flinkConfig, jar bool) *response {
 	if err := cfg.validate(jar); err != nil {
-		r := badRequest("%s", err.Error())
+		msg := err.Error()
+		r := badRequest("%s%s", strings.ToUpper(msg[:1]), msg[1:])
 		return &r
 	}
 	if !f.queueExists(cfg.QueueName) {
