@@ -203,3 +203,19 @@ func TestFlinkStateSectionOnlyWhenUsed(t *testing.T) {
 		t.Fatalf("state file sections %v", keysOf(sections))
 	}
 }
+
+// Tags read back through the v3 tag API, after create and after an update.
+func TestFlinkTagsRoute(t *testing.T) {
+	h := newHarness(t, Options{})
+	id := h.flinkCreate("sql-jobs", flinkSQL("t", `,"tags":[{"key":"team","value":"data"}]`))
+	path := fmt.Sprintf("/v3/%s/dli_flink_job/%d/tags", DefaultProjectID, id)
+	if rec := h.do("GET", path, ""); rec.Code != 200 || rec.Body.String() != `{"tags":[{"key":"team","value":"data"}],"count":1}` {
+		t.Fatalf("tags: %d %s", rec.Code, rec.Body.String())
+	}
+	mustOK(t, h.do("PUT", fp(fmt.Sprintf("/sql-jobs/%d", id)), `{"tags":[]}`), "clear tags")
+	if rec := h.do("GET", path, ""); rec.Body.String() != `{"tags":[],"count":0}` {
+		t.Fatalf("tags after update: %s", rec.Body.String())
+	}
+	expectError(t, h.do("GET", fmt.Sprintf("/v3/%s/dli_flink_job/4242/tags", DefaultProjectID), ""), 400, CodeFlinkNotExist)
+	expectError(t, h.do("GET", fmt.Sprintf("/v3/%s/dli_flink_job/x/tags", DefaultProjectID), ""), 400, CodeParameter)
+}

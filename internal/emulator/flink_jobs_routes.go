@@ -279,6 +279,26 @@ func (f *flinkService) handleDetail(c *call) response {
 	})
 }
 
+type flinkTagsResponse struct {
+	Tags  []flinkTag `json:"tags"`
+	Count int        `json:"count"`
+}
+
+// handleTags answers GET /v3/{project_id}/dli_flink_job/{job_id}/tags:
+// {"tags":[{"key","value"}…],"count":n} (no is_success on the v3 tag API).
+func (f *flinkService) handleTags(c *call) response {
+	id, e := pathJobID(c)
+	if e != nil {
+		return *e
+	}
+	j, ok := f.get(id)
+	if !ok {
+		return flinkNotExist(id)
+	}
+	tags := append([]flinkTag{}, j.Config.Tags...)
+	return okJSON(flinkTagsResponse{Tags: tags, Count: len(tags)})
+}
+
 // dedupe returns ids without repeats, in first-seen order.
 func dedupe(ids []int64) []int64 {
 	seen := map[int64]bool{}
