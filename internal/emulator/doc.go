@@ -157,8 +157,12 @@
 // GET jobs/{job_id} (detail) and GET jobs (list). Every answer carries
 // is_success as the string "true"; errors are DLI bodies {"error_code",
 // "error_msg"} with 400. Job IDs are integers from 100 up, never reused (not
-// even after a reset). Admin: GET /_emulator/jobs/flink (runs, savepoints,
-// tags, runtime_config; never the SQL body); Server.FlinkJobs/FlinkJob.
+// even after a reset). The detail has no tags (as documented); GET
+// /v3/{project_id}/dli_flink_job/{job_id}/tags answers {"tags":[{"key",
+// "value"}…],"count":n}. Admin: GET /_emulator/jobs/flink (runs,
+// savepoints, tags, runtime_config; never the SQL body);
+// Server.FlinkJobs/FlinkJob. The after-commit fault applies to every
+// route that changes something, the PUT updates included.
 //
 // Life cycle: a created job stays job_init until run; a run is job_submitting
 // for JobStart, then job_running until stopped. runtime_config scripts it:
