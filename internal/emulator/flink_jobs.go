@@ -39,6 +39,8 @@ func (f *flinkService) register(rt *routes) {
 	rt.write("DELETE "+base+"/jobs/{job_id}", f.handleDelete)
 	rt.read("GET "+base+"/jobs/{job_id}", f.handleDetail)
 	rt.read("GET "+base+"/jobs", f.handleList)
+	// The job's tags through the v3 tag API (§9): the detail has none.
+	rt.read("GET /v3/{project_id}/dli_flink_job/{job_id}/tags", f.handleTags)
 }
 
 // Flink job statuses (§3.9). The emulator reaches the first nine; the

@@ -172,47 +172,49 @@ func memoryMB(s string) (float64, bool) {
 	return v, true
 }
 
+// badParam is the error of an invalid parameter value.
+func badParam(key, format string, args ...any) error {
+	return fmt.Errorf("the parameter %s is invalid: "+format, append([]any{key}, args...)...)
+}
+
 // validate checks a whole configuration (after an update too); the error
 // is the message of a 400 DLI.0001 and never quotes SQL or conf values.
 func (c *flinkConfig) validate(jar bool) error {
 	n := runeLen
-	bad := func(key, format string, args ...any) error {
-		return fmt.Errorf("The parameter %s is invalid: "+format, append([]any{key}, args...)...)
-	}
 	types := []string{"flink_sql_job", "flink_opensource_sql_job", "flink_sql_edge_job"}
 	if jar {
 		types = []string{"flink_jar_job"}
 	}
 	switch {
 	case strings.TrimSpace(c.Name) == "":
-		return errors.New("The parameter name is mandatory and must not be empty")
+		return errors.New("the parameter name is mandatory and must not be empty")
 	case n(c.Name) > 57:
-		return bad("name", "%d characters, the maximum is 57", n(c.Name))
+		return badParam("name", "%d characters, the maximum is 57", n(c.Name))
 	case n(c.Desc) > 2048:
-		return bad("desc", "%d characters, the maximum is 2048", n(c.Desc))
+		return badParam("desc", "%d characters, the maximum is 2048", n(c.Desc))
 	case n(c.SQLBody) > 1024*1024:
-		return bad("sql_body", "%d characters, the maximum is 1048576", n(c.SQLBody))
+		return badParam("sql_body", "%d characters, the maximum is 1048576", n(c.SQLBody))
 	case !slices.Contains(types, c.JobType):
-		return bad("job_type", "%q, it must be one of %s", c.JobType, strings.Join(types, ", "))
+		return badParam("job_type", "%q, it must be one of %s", c.JobType, strings.Join(types, ", "))
 	case !slices.Contains([]string{"shared_cluster", "exclusive_cluster", "edge_node"}, c.RunMode):
-		return bad("run_mode", "%q, it must be shared_cluster, exclusive_cluster or edge_node", c.RunMode)
+		return badParam("run_mode", "%q, it must be shared_cluster, exclusive_cluster or edge_node", c.RunMode)
 	case c.CheckpointMode != 1 && c.CheckpointMode != 2:
-		return bad("checkpoint_mode", "%d, it must be 1 (exactly_once) or 2 (at_least_once)", c.CheckpointMode)
+		return badParam("checkpoint_mode", "%d, it must be 1 (exactly_once) or 2 (at_least_once)", c.CheckpointMode)
 	case c.CheckpointInterval < 1:
-		return bad("checkpoint_interval", "%d, it must be at least 1 (seconds)", c.CheckpointInterval)
+		return badParam("checkpoint_interval", "%d, it must be at least 1 (seconds)", c.CheckpointInterval)
 	case c.CheckpointEnabled && c.ObsBucket == "" && (!jar || c.CheckpointPath == ""):
 		if jar {
-			return errors.New("The parameter checkpoint_path or obs_bucket is mandatory when checkpoint_enabled is true")
+			return errors.New("the parameter checkpoint_path or obs_bucket is mandatory when checkpoint_enabled is true")
 		}
-		return errors.New("The parameter obs_bucket is mandatory when checkpoint_enabled is true")
+		return errors.New("the parameter obs_bucket is mandatory when checkpoint_enabled is true")
 	case c.LogEnabled && c.ObsBucket == "":
-		return errors.New("The parameter obs_bucket is mandatory when log_enabled is true")
+		return errors.New("the parameter obs_bucket is mandatory when log_enabled is true")
 	case c.ResumeMaxNum != -1 && c.ResumeMaxNum < 1:
-		return bad("resume_max_num", "%d, it must be -1 (unlimited) or at least 1", c.ResumeMaxNum)
+		return badParam("resume_max_num", "%d, it must be -1 (unlimited) or at least 1", c.ResumeMaxNum)
 	case c.IdleStateRetention < 0:
-		return bad("idle_state_retention", "%d, it must not be negative", c.IdleStateRetention)
+		return badParam("idle_state_retention", "%d, it must not be negative", c.IdleStateRetention)
 	case !jar && !dirtyDataRE.MatchString(c.DirtyDataStrategy):
-		return bad("dirty_data_strategy", "%q, it must be 0, 1 or 2:<obs path>", c.DirtyDataStrategy)
+		return badParam("dirty_data_strategy", "%q, it must be 0, 1 or 2:<obs path>", c.DirtyDataStrategy)
 	}
 	if err := c.validateResources(); err != nil {
 		return err
@@ -226,24 +228,21 @@ func (c *flinkConfig) validate(jar bool) error {
 	if jar {
 		switch {
 		case c.Feature != "basic" && c.Feature != "custom":
-			return bad("feature", "%q, it must be basic or custom", c.Feature)
+			return badParam("feature", "%q, it must be basic or custom", c.Feature)
 		case c.Feature == "custom" && c.Image == "":
-			return errors.New("The parameter image is mandatory when feature is custom")
+			return errors.New("the parameter image is mandatory when feature is custom")
 		case c.Feature != "custom" && c.Image != "":
-			return errors.New("The parameter image is only allowed when feature is custom")
+			return errors.New("the parameter image is only allowed when feature is custom")
 		}
 	}
 	return nil
 }
 
 func (c *flinkConfig) validateResources() error {
-	bad := func(key, format string, args ...any) error {
-		return fmt.Errorf("The parameter %s is invalid: "+format, append([]any{key}, args...)...)
-	}
 	switch c.ResourceConfigVersion {
 	case "v1":
 		if c.ResourceConfig != nil {
-			return errors.New("The parameter resource_config is only valid with resource_config_version v2")
+			return errors.New("the parameter resource_config is only valid with resource_config_version v2")
 		}
 	case "v2":
 		rc := c.ResourceConfig
@@ -255,33 +254,33 @@ func (c *flinkConfig) validateResources() error {
 			spec flinkResourceSpec
 		}{{"jobmanager_resource_spec", rc.JobManager}, {"taskmanager_resource_spec", rc.TaskManager}} {
 			if s.spec.CPU < 0.5 {
-				return bad("resource_config."+s.key+".cpu", "%v, it must be at least 0.5", s.spec.CPU)
+				return badParam("resource_config."+s.key+".cpu", "%v, it must be at least 0.5", s.spec.CPU)
 			}
 			if mb, ok := memoryMB(s.spec.Memory); !ok || mb < 2048 {
-				return bad("resource_config."+s.key+".memory", "%q, it must be at least 2GB (a size in MB or GB)", s.spec.Memory)
+				return badParam("resource_config."+s.key+".memory", "%q, it must be at least 2GB (a size in MB or GB)", s.spec.Memory)
 			}
 		}
 		if rc.MaxSlot < 1 || rc.ParallelNumber < 1 {
-			return errors.New("The parameter resource_config is invalid: max_slot and parallel_number must be at least 1")
+			return errors.New("the parameter resource_config is invalid: max_slot and parallel_number must be at least 1")
 		}
 		return nil // v2 ignores the CU counts
 	default:
-		return bad("resource_config_version", "%q, it must be v1 or v2", c.ResourceConfigVersion)
+		return badParam("resource_config_version", "%q, it must be v1 or v2", c.ResourceConfigVersion)
 	}
 	workers := c.CUNumber - c.ManagerCUNumber
 	switch {
 	case c.CUNumber < 2 || c.CUNumber > 400:
-		return bad("cu_number", "%d, it must be between 2 and 400", c.CUNumber)
+		return badParam("cu_number", "%d, it must be between 2 and 400", c.CUNumber)
 	case c.ManagerCUNumber < 1 || workers < 1:
-		return bad("manager_cu_number", "%d, it must be at least 1 and less than cu_number (%d)", c.ManagerCUNumber, c.CUNumber)
+		return badParam("manager_cu_number", "%d, it must be at least 1 and less than cu_number (%d)", c.ManagerCUNumber, c.CUNumber)
 	case c.ParallelNumber < 1 || c.ParallelNumber > 2000:
-		return bad("parallel_number", "%d, it must be between 1 and 2000", c.ParallelNumber)
+		return badParam("parallel_number", "%d, it must be between 1 and 2000", c.ParallelNumber)
 	case c.ParallelNumber > 4*workers:
-		return bad("parallel_number", "%d, it must not exceed 4 × (cu_number − manager_cu_number) = %d", c.ParallelNumber, 4*workers)
+		return badParam("parallel_number", "%d, it must not exceed 4 × (cu_number − manager_cu_number) = %d", c.ParallelNumber, 4*workers)
 	case c.TMCUs < 1:
-		return bad("tm_cus", "%d, it must be at least 1", c.TMCUs)
+		return badParam("tm_cus", "%d, it must be at least 1", c.TMCUs)
 	case c.TMSlotNum < 0:
-		return bad("tm_slot_num", "%d, it must not be negative", c.TMSlotNum)
+		return badParam("tm_slot_num", "%d, it must not be negative", c.TMSlotNum)
 	}
 	return nil
 }
@@ -293,13 +292,13 @@ func validateFlinkTags(tags []flinkTag) error {
 	for _, t := range tags {
 		switch {
 		case t.Key == "" || runeLen(t.Key) > 128 || strings.TrimSpace(t.Key) != t.Key || !tagKeyRE.MatchString(t.Key):
-			return fmt.Errorf("The parameter tags is invalid: the key %q must be 1 to 128 letters, digits, spaces or _.:+-@, not starting or ending with a space", t.Key)
+			return fmt.Errorf("the parameter tags is invalid: the key %q must be 1 to 128 letters, digits, spaces or _.:+-@, not starting or ending with a space", t.Key)
 		case strings.HasPrefix(t.Key, "_sys_"):
-			return fmt.Errorf("The parameter tags is invalid: the key %q must not start with _sys_", t.Key)
+			return fmt.Errorf("the parameter tags is invalid: the key %q must not start with _sys_", t.Key)
 		case runeLen(t.Value) > 255:
-			return fmt.Errorf("The parameter tags is invalid: the value of %q is longer than 255 characters", t.Key)
+			return fmt.Errorf("the parameter tags is invalid: the value of %q is longer than 255 characters", t.Key)
 		case seen[t.Key]:
-			return fmt.Errorf("The parameter tags is invalid: the key %q is repeated", t.Key)
+			return fmt.Errorf("the parameter tags is invalid: the key %q is repeated", t.Key)
 		}
 		seen[t.Key] = true
 	}
@@ -375,14 +374,14 @@ func parseRuntimeConfig(s string) (map[string]string, error) {
 func validateRuntimeConfig(s string) error {
 	kv, err := parseRuntimeConfig(s)
 	if err != nil {
-		return fmt.Errorf("The parameter runtime_config is invalid: %v", err)
+		return fmt.Errorf("the parameter runtime_config is invalid: %v", err)
 	}
 	if v, ok := kv[FlinkConfOutcome]; ok && !slices.Contains(flinkOutcomes, v) {
-		return fmt.Errorf("The runtime_config %s is invalid: %q, it must be running, failed or finished", FlinkConfOutcome, v)
+		return fmt.Errorf("the runtime_config %s is invalid: %q, it must be running, failed or finished", FlinkConfOutcome, v)
 	}
 	if v, ok := kv[FlinkConfRunDuration]; ok {
 		if d, err := time.ParseDuration(v); err != nil || d < 0 {
-			return fmt.Errorf("The runtime_config %s is invalid: %q, it must be a Go duration such as \"30s\"", FlinkConfRunDuration, v)
+			return fmt.Errorf("the runtime_config %s is invalid: %q, it must be a Go duration such as \"30s\"", FlinkConfRunDuration, v)
 		}
 	}
 	return nil

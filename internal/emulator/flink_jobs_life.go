@@ -99,9 +99,10 @@ func (r *flinkRun) at(now time.Time) (status, desc string, since time.Time, ran 
 		cut = r.StopAt
 	}
 	status, desc, since = natural(cut)
-	if status == FlinkRunning {
+	switch status {
+	case FlinkRunning:
 		ran = cut.Sub(runFrom)
-	} else if status == FlinkRunningException || status == FlinkFinish {
+	case FlinkRunningException, FlinkFinish:
 		ran = r.RunFor
 	}
 	if r.stopped() && !now.Before(r.StopAt) {

@@ -20,7 +20,8 @@ func (f *flinkService) handleUpdateJar(c *call) response { return f.update(c, tr
 // checkConfig validates a configuration and its queue.
 func (f *flinkService) checkConfig(cfg *flinkConfig, jar bool) *response {
 	if err := cfg.validate(jar); err != nil {
-		r := badRequest("%s", err.Error())
+		msg := err.Error()
+		r := badRequest("%s%s", strings.ToUpper(msg[:1]), msg[1:])
 		return &r
 	}
 	if !f.queueExists(cfg.QueueName) {
@@ -276,6 +277,26 @@ func (f *flinkService) handleDetail(c *call) response {
 		flinkOK:   flinkSuccess("Job detail query succeeds."),
 		JobDetail: j.detail(j.at(f.clock.Now())),
 	})
+}
+
+type flinkTagsResponse struct {
+	Tags  []flinkTag `json:"tags"`
+	Count int        `json:"count"`
+}
+
+// handleTags answers GET /v3/{project_id}/dli_flink_job/{job_id}/tags:
+// {"tags":[{"key","value"}…],"count":n} (no is_success on the v3 tag API).
+func (f *flinkService) handleTags(c *call) response {
+	id, e := pathJobID(c)
+	if e != nil {
+		return *e
+	}
+	j, ok := f.get(id)
+	if !ok {
+		return flinkNotExist(id)
+	}
+	tags := append([]flinkTag{}, j.Config.Tags...)
+	return okJSON(flinkTagsResponse{Tags: tags, Count: len(tags)})
 }
 
 // dedupe returns ids without repeats, in first-seen order.
