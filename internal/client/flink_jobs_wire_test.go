@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -73,5 +74,31 @@ func TestFlinkResourceConfig_wireAndBack(t *testing.T) {
 	}
 	if j.Config.ResourceConfigVersion != "v2" || !reflect.DeepEqual(j.Config.ResourceConfig, req.ResourceConfig) {
 		t.Errorf("decoded %+v", j.Config.ResourceConfig)
+	}
+}
+
+func TestFlinkJobTags_v3(t *testing.T) {
+	f := newFakeFlink(t)
+	f.hook = func(_ *fakeFlink, w http.ResponseWriter, r *http.Request, _ []byte, _ int) bool {
+		switch r.URL.Path {
+		case "/v3/" + testProject + "/dli_flink_job/101/tags":
+			writeJSON(w, http.StatusOK, map[string]interface{}{"tags": []map[string]string{{"key": "team", "value": "data"}}, "count": 1})
+		case "/v3/" + testProject + "/dli_flink_job/102/tags":
+			writeJSON(w, http.StatusOK, map[string]interface{}{"tags": []map[string]string{}, "count": 0})
+		default:
+			writeJSON(w, http.StatusBadRequest, flinkGone())
+		}
+		return true
+	}
+	c := newTestClient(t, f.srv.URL)
+	ctx := context.Background()
+	if tags, err := c.GetFlinkJobTags(ctx, "101"); err != nil || !reflect.DeepEqual(tags, map[string]string{"team": "data"}) {
+		t.Errorf("tags = %v, %v", tags, err)
+	}
+	if tags, err := c.GetFlinkJobTags(ctx, "102"); err != nil || tags == nil || len(tags) != 0 {
+		t.Errorf("no tags = %#v, %v", tags, err)
+	}
+	if _, err := c.GetFlinkJobTags(ctx, "103"); !IsNotFound(err) {
+		t.Errorf("unknown job: %v", err)
 	}
 }

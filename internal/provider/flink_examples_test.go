@@ -43,7 +43,7 @@ func TestAccExamples_flink(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			// Without the outputs, which the testing framework cannot read back after an import.
 			Config: resources, ResourceName: m[1], ImportState: true, ImportStateVerify: true,
-			ImportStateVerifyIgnore: []string{"timeouts", "tags", "savepoint_on_destroy"},
+			ImportStateVerifyIgnore: []string{"timeouts", "savepoint_on_destroy"},
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{

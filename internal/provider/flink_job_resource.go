@@ -228,6 +228,14 @@ func (r *flinkJobResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 			"resource of its kind (dli_flink_sql_job or dli_flink_jar_job).", id.ValueString(), job.JobType, r.kind.name))
 		return
 	}
+	if job.Tags == nil && (adopt || !args.Tags.IsNull()) {
+		// The detail has no tags: one more request, only for jobs that have them in state.
+		if tags, err := r.client.GetFlinkJobTags(ctx, id.ValueString()); err == nil {
+			job.Tags = tags
+		} else {
+			tflog.Warn(ctx, "could not read the Flink job's tags; keeping those in state", map[string]any{"job_id": id.ValueString(), "error": err.Error()})
+		}
+	}
 	args.apply(job)
 	p.applyKind(job)
 	*st = flinkStatusFrom(job)

@@ -131,7 +131,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 			Validators: []validator.Map{mapvalidator.NoNullValues(),
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), flinkReservedKeyValidator())}},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-			MarkdownDescription: "Tags of the job. DLI's detail does not return them, so changes made outside Terraform do not show."},
+			MarkdownDescription: "Tags of the job. Refresh reads them through DLI's tag API (one more request, only for a job with tags in state)."},
 		"resource_config":      flinkResourceConfigAttribute(),
 		"execution_agency_urn": optString("IAM agency the job runs as (Flink 1.15 and later).", stringvalidator.LengthAtLeast(1)),
 
