@@ -334,3 +334,36 @@ func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
 		},
 	})
 }
+
+// A job that does not stop within timeouts.delete is not deleted: destroy fails, says so, and
+// names the way out (a larger timeout applied first); the job stays in state.
+func TestAccFlinkSQLJob_deleteTimeout(t *testing.T) {
+	clock := &acctest.PausableClock{}
+	opts := acctest.FastJobs()
+	opts.Clock = clock
+	tg := acctest.NewEmulator(t, opts)
+	cfg := flinkSQLConfig(tg, flinkName(t), flinkSQL, `  timeouts = { delete = "2s" }`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkFlinkDestroyed(tg),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig:   clock.Pause, // the stop stays job_canceling
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)did not stop in time.*not\s+deleted.*timeouts stored in\s+state`),
+			},
+			{
+				PreConfig: clock.Resume,
+				Config:    cfg,
+				Check: func(*terraform.State) error {
+					if n := tg.CountRequests("DELETE", ""); n != 0 {
+						return fmt.Errorf("a job that had not stopped got %d DELETE", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
