@@ -95,7 +95,7 @@ func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *respons
 	dc, hasDC := f.integer("driverCores", "driver_cores")
 	ec, hasEC := f.integer("executorCores", "executor_cores")
 	ne, hasNE := f.integer("numExecutors", "num_executors")
-	c.autoRecovery = f.boolean("autoRecovery", "auto_recovery")
+	c.autoRecovery, _ = f.boolean("autoRecovery", "auto_recovery")
 	mr, hasMR := f.integer("maxRetryTimes", "max_retry_times")
 	var conf map[string]json.RawMessage
 	if _, v, ok := f.pick("conf"); ok {

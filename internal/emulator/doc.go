@@ -258,4 +258,89 @@
 // NAME=ID, comma-separated), -domain-name, -user-name, -password (empty: no
 // password sign-in), -agency (NAME or NAME@DOMAIN, comma-separated; empty:
 // none), -token-ttl.
+//     mutation (coalesced) and on Close/Shutdown. It stores each job's
+//     fixed timeline, so jobs continue their life cycle after a restart.
+//
+// # Flink jobs (dli-more-api.md §3)
+//
+// Routes under /v1.0/{project_id}/streaming: POST sql-jobs and flink-jobs
+// (create), PUT sql-jobs/{job_id} and flink-jobs/{job_id} (update), POST
+// jobs/run, jobs/stop and jobs/delete (batches, answering a top-level array
+// with one {"is_success","message"} per requested ID), DELETE jobs/{job_id},
+// GET jobs/{job_id} (detail) and GET jobs (list). Every answer carries
+// is_success as the string "true"; errors are DLI bodies {"error_code",
+// "error_msg"} with 400. Job IDs are integers from 100 up, never reused (not
+// even after a reset). The detail has no tags (as documented); GET
+// /v3/{project_id}/dli_flink_job/{job_id}/tags answers {"tags":[{"key",
+// "value"}…],"count":n}. Admin: GET /_emulator/jobs/flink (runs,
+// savepoints, tags, runtime_config; never the SQL body);
+// Server.FlinkJobs/FlinkJob. The after-commit fault applies to every
+// route that changes something, the PUT updates included.
+//
+// Life cycle: a created job stays job_init until run; a run is job_submitting
+// for JobStart, then job_running until stopped. runtime_config scripts it:
+// emulator.outcome running (default), failed or finished, and
+// emulator.run_duration (Go duration, default JobRun): failed turns
+// job_running_exception, finished job_finish, after that running time;
+// failed with run_duration 0 is job_submit_fail at the end of submitting.
+// Failures carry a status_desc. A stop is job_canceling for CancelDelay,
+// then job_cancel_success. start_time is the latest run request (null
+// before the first), duration that run's running time, restart_times 0.
+//
+// Choices where the reference is UNCONFIRMED:
+//   - Unknown job: 400 DLI.16001 "The Flink job <id> does not exist", on
+//     every route naming one, deleted jobs included; a job_id that is not a
+//     positive integer (path or job_ids) is 400 DLI.0001.
+//   - Batches are all or nothing: one unknown ID (DLI.16001) or one job in
+//     the wrong status (DLI.0007) and nothing changes. Repeated IDs act once
+//     and are answered once per entry.
+//   - Run: accepted in job_init and every stopped or ended status; refused
+//     (400 DLI.0007) while submitting, running or canceling.
+//     resume_savepoint restores the latest completed savepoint, if any.
+//   - Stop: accepted while submitting or running, and again while canceling
+//     (no change); refused (400 DLI.0007) otherwise. trigger_savepoint needs
+//     obs_bucket (or a Jar job's checkpoint_path), else 400 DLI.0001; the
+//     savepoint obs://<bucket>/jobs/savepoint/<id>/<yyyy-mm-dd_HH-mm-ss>/
+//     (stop time, UTC) is taken only from a running job and shows as
+//     savepoint_path (has_savepoint true) once the job is stopped.
+//   - Update: applied over the job's configuration and validated whole. While
+//     submitting, running or canceling only smn_topic,
+//     restart_when_exception, resume_checkpoint, resume_max_num,
+//     checkpoint_path and obs_bucket may change (a key sent with its current
+//     value is no change); anything else is 400 DLI.0007 naming the keys.
+//     The SQL route refuses a Jar job and the other way round (DLI.0001).
+//   - Delete: any status; the job is gone at once.
+//   - Validation (400 DLI.0001): name 1–57 characters, desc ≤ 2048 (the
+//     SDK's bound), sql_body ≤ 1 MiB, job_type (SQL: flink_sql_job,
+//     flink_opensource_sql_job (default), flink_sql_edge_job; Jar:
+//     flink_jar_job), run_mode, cu_number 2–400, 1 ≤ manager_cu_number <
+//     cu_number, parallel_number 1–2000 and ≤ 4 × (cu_number −
+//     manager_cu_number) (v1 only: v2 checks resource_config instead: cpu ≥
+//     0.5, memory ≥ 2GB in MB or GB), checkpoint_mode 1 or 2 (the names
+//     exactly_once and at_least_once are accepted too; the detail answers
+//     the name), checkpoint_interval ≥ 1, storage (obs_bucket; for Jar jobs
+//     or checkpoint_path) when checkpoint_enabled, obs_bucket when
+//     log_enabled, resume_max_num -1 or ≥ 1, dirty_data_strategy 0, 1 or
+//     2:<path>, tags (keys 1–128 of letters, digits, space and _.:+-@, not
+//     _sys_, unique; values ≤ 255), image only with feature custom and
+//     required with it. A missing or empty queue_name is the first
+//     configured queue; a queue that does not exist is 400 DLI.0002.
+//     Messages never quote the SQL body or runtime_config values.
+//   - Defaults: SQL run_mode shared_cluster (the documented requirement of
+//     flink_sql_job on shared clusters is not enforced), Jar run_mode
+//     exclusive_cluster and feature basic, flink_version 1.15, cu_number 2,
+//     manager_cu_number 1, parallel_number 1, tm_cus 1, tm_slot_num derived,
+//     checkpoint_interval 10, resume_max_num -1, idle_state_retention 3600,
+//     dirty_data_strategy "0", resource_config_version v1.
+//   - runtime_config is kept and answered as the string sent (a JSON array
+//     or object sent unquoted is kept as its compact text); it is read as a
+//     JSON array of {key, value}, a JSON object, or key=value lines.
+//   - List: name is a case-sensitive substring; queue_name, status,
+//     job_type and user_name match exactly; tags is "k1=v1,k2=v2" (a bare key
+//     matches any value; every term must match); order asc|desc by job ID
+//     (default desc); offset/limit (limit 1–100, default 10) with an empty
+//     page past the end and total_count before paging. Entries carry both
+//     user_name (documentation) and username (golangsdk), and queue_name;
+//     show_detail=true adds the detail's fields. Unset optional strings are
+//     null, root_id is -1.
 package emulator

@@ -105,19 +105,19 @@ func (f *fieldReader) integer(keys ...string) (int, bool) {
 	return int(i), true
 }
 
-// boolean reads a JSON boolean (false when absent); a value of another type
-// fails the body.
-func (f *fieldReader) boolean(keys ...string) bool {
+// boolean reads a JSON boolean and whether it was present; a value of
+// another type fails the body.
+func (f *fieldReader) boolean(keys ...string) (bool, bool) {
 	k, v, ok := f.pick(keys...)
 	if !ok {
-		return false
+		return false, false
 	}
 	var b bool
 	if err := json.Unmarshal(v, &b); err != nil {
 		f.fail("the parameter %s must be a boolean", k)
-		return false
+		return false, false
 	}
-	return b
+	return b, true
 }
 
 func (f *fieldReader) strings(keys ...string) []string {

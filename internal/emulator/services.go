@@ -46,5 +46,5 @@ func (s *Server) newServices(e env) []service {
 	s.queues = newQueueService(e, s.batch)
 	s.pools = newPoolService(e, s.queues)
 	s.iam = newIAMService(e, s.identify)
-	return []service{s.batch, s.sql, s.queues, s.pools, s.iam}
+	return []service{s.batch, s.sql, newFlinkService(e), s.queues, s.pools, s.iam}
 }

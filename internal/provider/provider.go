@@ -209,6 +209,8 @@ func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewSQLJobResource,
 		NewQueueResource,
 		NewElasticResourcePoolResource,
+		NewFlinkSQLJobResource,
+		NewFlinkJarJobResource,
 	}
 }
 
@@ -224,6 +226,8 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewQueuesDataSource,
 		NewElasticResourcePoolDataSource,
 		NewElasticResourcePoolsDataSource,
+		NewFlinkJobDataSource,
+		NewFlinkJobsDataSource,
 	}
 }
 

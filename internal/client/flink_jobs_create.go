@@ -1,0 +1,187 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// CreateFlinkJob creates a Flink SQL or Jar job (POST
+// /v1.0/{project_id}/streaming/sql-jobs or .../flink-jobs). The job is a
+// draft (job_init) until RunFlinkJob.
+//
+// Create is not idempotent. Every request carries a fresh marker
+// (FlinkSubmissionMarkerKey in a copy of RuntimeConfig), and an ambiguous
+// outcome (a 5xx, a dropped connection, a timeout, a 2xx without a usable
+// job_id) is settled by looking for the marker among the jobs of that name,
+// newest first, twice a backoff apart. A job found is adopted; only when
+// there is none is the request sent again (same marker, after 500, 502, 503,
+// 504 or no answer, at most MaxRetries times). A lookup that cannot decide
+// gives an *OutcomeUnknownError and nothing is resent. 4xx answers are
+// returned as *APIError. If ctx ends during an ambiguous create, the lookup
+// still runs on a detached, bounded context.
+func (c *Client) CreateFlinkJob(ctx context.Context, req *FlinkJobRequest) (*FlinkJob, error) {
+	if req == nil {
+		return nil, errors.New("dli: create Flink job: nil request")
+	}
+	op := "create " + req.Kind.String()
+	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
+		return nil, fmt.Errorf("dli: %s: name is required", op)
+	}
+	marker := uuid.NewString()
+	body, err := req.wireBody(marker)
+	if err != nil {
+		return nil, fmt.Errorf("dli: %s: encoding request: %w", op, err)
+	}
+	ctx = WithSecrets(ctx, req.secretValues()...)
+	ctx = tflog.SetField(ctx, "submission_id", marker)
+	call := flinkCall(op, "", http.MethodPost, req.Kind.route())
+	call.body = body
+	since := c.now()
+
+	for submission := 1; ; submission++ {
+		res, st, err := c.execute(ctx, call)
+		outcome, resubmittable := error(nil), false
+		switch {
+		case err != nil:
+			if !st.lastMaybeProcessed {
+				return nil, err
+			}
+			outcome, resubmittable = err, true
+		case res.status >= 200 && res.status <= 299:
+			if eerr := c.envelopeError(ctx, call, res); eerr != nil {
+				return nil, eerr // is_success "false": DLI refused it
+			}
+			var out struct {
+				Job *FlinkJob `json:"job"`
+			}
+			if json.Unmarshal(res.body, &out) == nil && out.Job != nil && ValidFlinkJobID(out.Job.ID) {
+				out.Job.SubmissionID = marker
+				if out.Job.Status == "" {
+					out.Job.Status = FlinkInit
+				}
+				return out.Job, nil
+			}
+			outcome = fmt.Errorf("dli: %s: HTTP %d without a usable job id: %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
+		case res.status < 500:
+			return nil, c.apiError(ctx, call, res)
+		default:
+			outcome = c.apiError(ctx, call, res)
+			switch res.status {
+			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+				resubmittable = true
+			}
+		}
+		if res != nil {
+			if d, perr := http.ParseTime(res.header.Get("Date")); perr == nil && d.Before(since) {
+				since = d
+			}
+		}
+		tflog.Warn(ctx, "DLI "+op+": outcome unknown, looking for the created job", map[string]interface{}{
+			"error": outcome.Error(), "submission": submission,
+		})
+		job, lookupErr := c.findFlinkSubmission(ctx, req, marker, since)
+		switch {
+		case job != nil:
+			tflog.Info(ctx, "DLI "+op+": adopted the job created by an ambiguous request", map[string]interface{}{"job_id": job.ID})
+			return job, nil
+		case lookupErr != nil:
+			return nil, &OutcomeUnknownError{Operation: op, MarkerKey: "runtime_config " + FlinkSubmissionMarkerKey,
+				Marker: marker, Submissions: submission, Err: outcome, LookupErr: lookupErr}
+		case !resubmittable || ctx.Err() != nil || submission > c.maxRetries:
+			return nil, fmt.Errorf("%w; no job carrying %s=%s was found after %s; not sent again",
+				outcome, FlinkSubmissionMarkerKey, marker, plural(submission, "request"))
+		}
+		if err := sleepCtx(ctx, c.retryWait(submission-1, nil)); err != nil {
+			return nil, fmt.Errorf("%w; no job carrying %s=%s was found: %w", outcome, FlinkSubmissionMarkerKey, marker, err)
+		}
+	}
+}
+
+// findFlinkSubmission runs the lookup twice, a backoff apart (a job committed
+// by an answer that was lost may show late), with its own budget for
+// transient failures; on a context already over it continues on a detached,
+// bounded one.
+func (c *Client) findFlinkSubmission(ctx context.Context, req *FlinkJobRequest, marker string, since time.Time) (*FlinkJob, error) {
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.reconcileTimeout)
+		defer cancel()
+	}
+	for lookup, retries := 0, 0; lookup < reconcileLookups; {
+		job, err := c.lookFlinkMarker(ctx, req, marker, since)
+		if err != nil && isTransient(err) && retries < c.reconcileRetries && ctx.Err() == nil {
+			retries++
+			if serr := sleepCtx(ctx, c.retryWait(retries-1, nil)); serr != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err != nil || job != nil {
+			return job, err
+		}
+		if lookup++; lookup < reconcileLookups {
+			if err := sleepCtx(ctx, c.retryWait(0, nil)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// lookFlinkMarker lists the jobs of the request's name (newest first, with
+// details) created from well before since, and returns the one whose runtime
+// configuration carries marker. Listed jobs without a job_config are read
+// one by one; if one cannot be read the lookup fails with errLookupUndecided.
+func (c *Client) lookFlinkMarker(ctx context.Context, req *FlinkJobRequest, marker string, since time.Time) (*FlinkJob, error) {
+	opts := FlinkListOptions{Name: *req.Name, Order: "desc"}
+	if req.Queue != nil {
+		opts.Queue = *req.Queue
+	}
+	from := since.Add(-c.reconcileWindow)
+	var found *FlinkJob
+	var unread []string
+	scanned := 0
+	err := c.eachFlinkJob(ctx, opts, func(j FlinkJob) bool {
+		if !j.CreatedAt.IsZero() && j.CreatedAt.Before(from) {
+			return false // newest first: the rest is older still
+		}
+		scanned++
+		switch {
+		case j.SubmissionID == marker && ValidFlinkJobID(j.ID):
+			found = &j
+			return false
+		case j.Config.RuntimeConfig == nil && j.Name == *req.Name:
+			unread = append(unread, j.ID)
+		}
+		return scanned < maxReconcileScan
+	})
+	if err != nil || found != nil {
+		return found, err
+	}
+	if len(unread) > maxDetailLookups {
+		return nil, fmt.Errorf("dli: list Flink jobs: %w (%d jobs without details)", errLookupUndecided, len(unread))
+	}
+	for _, id := range unread {
+		if !ValidFlinkJobID(id) {
+			return nil, fmt.Errorf("dli: list Flink jobs: %w (a job with id %q)", errLookupUndecided, truncate(id, 40))
+		}
+		j, err := c.GetFlinkJob(ctx, id)
+		switch {
+		case IsNotFound(err):
+			continue
+		case err != nil:
+			return nil, err
+		case j.SubmissionID == marker:
+			return j, nil
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,97 @@
+package provider_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+)
+
+// Flink behaviour seen only through the CLI: the plan's restart warning, Ctrl-C.
+
+func cliFlinkConfig(tg *acctest.Target, name, sql, extra string) string {
+	return `terraform {
+  required_providers {
+    dli = {
+      source = "dli-tf/dli"
+    }
+  }
+}
+` + strings.TrimPrefix(flinkSQLConfig(tg, name, sql, extra), tg.ProviderConfig())
+}
+
+// The plan says when apply will restart a running job, and names what forces it; a running-safe
+// change plans without the warning.
+func TestAccFlinkSQLJob_planWarnsOfRestart(t *testing.T) {
+	t.Parallel()
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	storage := "  obs_bucket = \"dli-checkpoints\"\n"
+	ws := cliWorkspace(t, tg, cliFlinkConfig(tg, name, flinkSQL, storage))
+	ws.Run(t, "apply", "-auto-approve", "-no-color", "-input=false")
+	t.Cleanup(func() { ws.Run(t, "destroy", "-auto-approve", "-no-color", "-input=false") })
+
+	write := func(config string) {
+		if err := os.WriteFile(ws.Dir+"/main.tf", []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(cliFlinkConfig(tg, name, flinkSQL, storage+"  smn_topic = \"alarms\"\n"))
+	if out := ws.Run(t, "plan", "-no-color", "-input=false"); strings.Contains(out, "will be restarted") {
+		t.Errorf("a running-safe change warns of a restart:\n%s", out)
+	}
+	write(cliFlinkConfig(tg, name, flinkSQL+" -- v2", storage+"  cu_count = 3\n"))
+	out := strings.Join(strings.Fields(ws.Run(t, "plan", "-no-color", "-input=false")), " ")
+	for _, want := range []string{"Flink SQL job will be restarted", "DLI does not change cu_count, sql on a running job",
+		"stops it with a savepoint", "runs it again resuming from the savepoint", "1 to change"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// Ctrl-C while apply waits for the job to run says interrupted, and the job stays in state.
+func TestAccFlinkSQLJob_interruptedWait(t *testing.T) {
+	t.Parallel()
+	clock := &acctest.PausableClock{}
+	opts := acctest.FastJobs()
+	opts.Clock = clock
+	tg := acctest.NewEmulator(t, opts)
+	ws := cliWorkspace(t, tg, cliFlinkConfig(tg, flinkName(t), flinkSQL, ""))
+	clock.Pause() // the job stays job_submitting: apply keeps waiting
+	cmd := ws.Command(nil, "apply", "-auto-approve", "-no-color", "-input=false")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the job is run", func() bool { return tg.CountRequests("POST", "/streaming/jobs/run") == 1 })
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("the interrupted apply succeeded:\n%s", out.String())
+		}
+	case <-time.After(2 * time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("terraform did not exit after the interrupt:\n%s", out.String())
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	if !strings.Contains(text, "Interrupted while waiting for Flink SQL job") || !strings.Contains(text, "terraform untaint") {
+		t.Errorf("the interrupted apply does not say it was interrupted and how to keep the job:\n%s", out.String())
+	}
+	if list := ws.Run(t, "state", "list"); !strings.Contains(list, flinkSQLAddress) {
+		t.Errorf("the interrupted job is not in state: %q", list)
+	}
+	clock.Resume()
+	ws.Run(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	if jobs := tg.Emulator.FlinkJobs(); len(jobs) != 0 {
+		t.Errorf("%d Flink jobs left after destroy", len(jobs))
+	}
+}

@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
+)
+
+// wantsAction reports whether the job's status differs from desired_state: a job that should
+// run and does not (stopped outside Terraform, failed), or one that should be stopped and runs.
+// A job that finished by itself is not run again unless something changes.
+func wantsAction(desired string, status client.FlinkJobStatus) bool {
+	if desired == desiredStopped {
+		return status.IsActive() || status == client.FlinkCanceling
+	}
+	return !status.IsActive() && status != client.FlinkFinish
+}
+
+// ModifyPlan makes the plan say what apply will do to a live job: the status becomes unknown
+// when apply will act on the job (an argument changes, or the job is not in desired_state), and
+// a warning names the arguments that force a restart.
+func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state T
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, pargs, pset, _ := P(&plan).parts()
+	sid, sargs, _, sst := P(&state).parts()
+	keepDerivedSlots(ctx, req, resp, pargs, sargs)
+	status := client.ParseFlinkJobStatus(sst.Status.ValueString())
+	restart, live := changedArguments(&plan, &state)
+	drift := pset.DesiredState.IsUnknown() || wantsAction(pset.DesiredState.ValueString(), status)
+	if len(restart)+len(live) == 0 && !drift {
+		return
+	}
+	for _, name := range []string{"status", "status_description", "start_time", "savepoint_path"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("restart_times"), types.Int64Unknown())...)
+	if len(restart) == 0 || !status.IsActive() || pset.DesiredState.ValueString() == desiredStopped {
+		return
+	}
+	if pargs.TMSlotCount.IsUnknown() {
+		// Derived by DLI from the sizing: not a cause of its own.
+		restart = slices.DeleteFunc(restart, func(n string) bool { return n == "tm_slot_count" })
+	}
+	how := "stops it with a savepoint, waits until it is stopped, updates it and runs it again resuming from the savepoint"
+	if !savepointWanted(pset.SavepointOnUpdate, P(&state).hasStorage()) {
+		how = "stops it without a savepoint (savepoint_on_update is false, or the job has no checkpoint storage), updates " +
+			"it and runs it again from scratch: its state is lost"
+	}
+	resp.Diagnostics.AddWarning(r.kind.name+" will be restarted",
+		fmt.Sprintf("%s %s is %s, and DLI does not change %s on a running job: apply %s. Only %s change without a restart.",
+			r.kind.name, sid.ValueString(), status, strings.Join(restart, ", "), how, strings.Join(flinkLive, ", ")))
+}
+
+// keepDerivedSlots plans the state's tm_slot_count when it is not configured and the sizing it
+// is derived from does not change; otherwise DLI derives it again (known after apply).
+func keepDerivedSlots(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state *flinkArgsModel) {
+	var configured types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("tm_slot_count"), &configured)...)
+	if !configured.IsNull() || !plan.TMSlotCount.IsUnknown() || !plan.CUCount.Equal(state.CUCount) ||
+		!plan.ManagerCUCount.Equal(state.ManagerCUCount) || !plan.Parallelism.Equal(state.Parallelism) || !plan.TMCUCount.Equal(state.TMCUCount) {
+		return
+	}
+	plan.TMSlotCount = state.TMSlotCount
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tm_slot_count"), state.TMSlotCount)...)
+}
+
+func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state T
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	pp, sp := P(&plan), P(&state)
+	pid, pargs, pset, _ := pp.parts()
+	sid, _, _, _ := sp.parts()
+	*pid = *sid
+	id := sid.ValueString()
+	timeout, diags := pset.Timeouts.Update(ctx, defaultFlinkUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	planned := plan
+	restart, live := changedArguments(&plan, &state)
+	fail := func(what string, err error) {
+		resp.Diagnostics.AddError("Error updating "+r.kind.name, fmt.Sprintf("Could not %s %s %s: %s", what, r.kind.name, id, err))
+	}
+
+	job, err := r.client.GetFlinkJob(ctx, id)
+	if err != nil {
+		fail("read", err)
+		return
+	}
+	cur := job.Status
+	wantRunning := pset.DesiredState.ValueString() != desiredStopped
+	savepoint := savepointWanted(pset.SavepointOnUpdate, sp.hasStorage())
+	stopped := false
+	if cur == client.FlinkCanceling || cur.IsActive() && (len(restart) > 0 || !wantRunning) {
+		tflog.Info(ctx, "stopping Flink job", map[string]any{"job_id": id, "savepoint": savepoint, "changed": restart})
+		after, err := r.client.StopFlinkJobAndWait(ctx, id, savepoint, cur)
+		if err != nil {
+			fail("stop", err)
+			return
+		}
+		stopped, cur = true, after.Status
+	}
+	switch {
+	case len(restart) > 0 || len(live) > 0 && !cur.IsActive():
+		full := pargs.request(ctx, r.kind.client, forUpdate)
+		pp.fillKind(ctx, full, forUpdate)
+		err = r.client.UpdateFlinkJob(ctx, id, full)
+	case len(live) > 0:
+		err = r.client.UpdateFlinkJob(ctx, id, pargs.liveRequest(ctx, r.kind.client, live))
+	}
+	if err != nil {
+		fail("update", err)
+		if stopped {
+			resp.Diagnostics.AddWarning(r.kind.name+" left stopped", fmt.Sprintf("%s %s was stopped for the update "+
+				"and is not running now; the next apply runs it again.", r.kind.name, id))
+			r.keepStatus(ctx, &state, id)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
+		return
+	}
+	var runErr error
+	changed := len(restart)+len(live) > 0
+	if wantRunning && !cur.IsActive() && (stopped || changed || cur != client.FlinkFinish) {
+		resume := savepoint && (stopped || cur == client.FlinkCancelSuccess && job.SavepointPath != "")
+		tflog.Info(ctx, "running Flink job", map[string]any{"job_id": id, "resume_savepoint": resume})
+		runErr = r.run(ctx, id, resume, pset.WaitFor.ValueString())
+	}
+	r.record(ctx, &planned, &plan, id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if runErr != nil {
+		_, _, _, st := pp.parts()
+		summary, detail := r.describeRunError(id, "timeouts.update", timeout, st.Status.ValueString(), runErr)
+		resp.Diagnostics.AddError(summary, detail+" The update itself was applied; the next apply runs the job again.")
+	}
+}
+
+// keepStatus refreshes the status of a state kept after a failed update.
+func (r *flinkJobResource[T, P]) keepStatus(ctx context.Context, m *T, id string) {
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
+	defer cancel()
+	if job, err := r.client.GetFlinkJob(readCtx, id); err == nil {
+		_, _, _, st := P(m).parts()
+		*st = flinkStatusFrom(job)
+	}
+}
+
+// describeRunError explains a run that did not reach wait_for.
+func (r *flinkJobResource[T, P]) describeRunError(id, timeoutName string, timeout time.Duration, last string, err error) (string, string) {
+	var failed *client.FlinkJobFailedError
+	if last == "" {
+		last = "unknown"
+	}
+	switch {
+	case errors.As(err, &failed):
+		detail := fmt.Sprintf("%s %s reached %s instead of running.", r.kind.name, id, failed.Status)
+		if failed.Description != "" {
+			detail += " DLI says: " + failed.Description
+		}
+		return r.kind.name + " did not run", detail
+	case errors.Is(err, context.Canceled):
+		return "Interrupted while waiting for " + r.kind.name, fmt.Sprintf("Apply was interrupted while running %s %s "+
+			"(last status: %s). The job itself is not affected.", r.kind.name, id, last)
+	case errors.Is(err, context.DeadlineExceeded):
+		return r.kind.name + " did not run in time", fmt.Sprintf("%s %s was not running within %s (%s); last status: %s. "+
+			"Raise %s to wait longer.", r.kind.name, id, timeoutName, timeout, last, timeoutName)
+	}
+	return "Error running " + r.kind.name, fmt.Sprintf("Running %s %s failed: %s.", r.kind.name, id, err)
+}
