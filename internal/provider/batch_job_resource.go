@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -116,6 +115,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, job.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -155,6 +155,8 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	id := state.ID.ValueString()
+	// Also when the job is kept without being found, and for states written before identities.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
 		r.readNotFound(ctx, req, resp, state)
@@ -213,20 +215,6 @@ func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-}
-
-func (r *batchJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !client.ValidBatchID(id) {
-		resp.Diagnostics.AddError("Invalid batch job ID",
-			fmt.Sprintf("Import needs the ID of a DLI batch job, a UUID such as 0a324461-d9d9-45da-a52a-3b3c7a3d809e; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForSubmitted)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cancel_on_destroy"), true)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rerun_on_failure"), false)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so
