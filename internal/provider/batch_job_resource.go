@@ -215,6 +215,8 @@ func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	// Clients before Terraform 1.12 keep no identity, so none may come with the request.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
 }
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so
