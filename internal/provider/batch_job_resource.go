@@ -44,6 +44,9 @@ type batchJobResourceModel struct {
 	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
 	Triggers        map[string]string `tfsdk:"triggers"`
 	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
+	// Write-only: null everywhere but in the configuration (see batch_job_secret.go).
+	SecretConf        map[string]string `tfsdk:"secret_conf"`
+	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
 	jobStatusModel
 }
 
@@ -56,6 +59,7 @@ func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateSecretConf(ctx, req.Config, &resp.Diagnostics)
 	var feature, image types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("feature"), &feature)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("image"), &image)...)
@@ -92,9 +96,13 @@ func (r *batchJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *batchJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan batchJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	secrets, diags := secretConfFromConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	// Every call of this apply masks the secret values in what DLI answers.
+	ctx = client.WithSecrets(ctx, secretValues(secrets)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -103,7 +111,9 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	job, err := r.client.CreateBatchJob(ctx, plan.toCreateRequest())
+	submission := plan.toCreateRequest()
+	submission.Conf = withSecretConf(submission.Conf, secrets)
+	job, err := r.client.CreateBatchJob(ctx, submission)
 	if err != nil {
 		resp.Diagnostics.AddError("Error submitting batch job",
 			fmt.Sprintf("Could not submit the job to queue %q: %s", plan.Queue.ValueString(), err))
@@ -115,6 +125,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(saveSecretKeys(ctx, resp.Private, secrets)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, job.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -144,7 +155,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if waitErr != nil {
 		summary, detail := describeWaitError(job.ID, plan.WaitFor.ValueString(), timeout, last, waitErr)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.AddError(summary, maskValues(detail, secrets))
 	}
 }
 
@@ -154,7 +165,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
-	id := state.ID.ValueString()
+	id, prior := state.ID.ValueString(), state.jobArgsModel
 	// Also when the job is kept without being found, and for states written before identities.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	job, err := r.client.GetBatchJob(ctx, id)
@@ -167,6 +178,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.applyJob(job)
+	state.Conf = keepNullMap(prior.Conf, withoutSecretConf(state.Conf, savedSecretKeys(ctx, req.Private, &resp.Diagnostics)...))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }
