@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,7 +19,10 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-var _ provider.Provider = (*dliProvider)(nil)
+var (
+	_ provider.Provider                  = (*dliProvider)(nil)
+	_ provider.ProviderWithListResources = (*dliProvider)(nil)
+)
 
 // New returns a constructor of the provider, stamped with the release version.
 func New(version string) func() provider.Provider {
@@ -141,6 +145,8 @@ func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	})
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ActionData = c
+	resp.ListResourceData = c
 }
 
 func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -154,6 +160,12 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewBatchJobDataSource,
 		NewBatchJobsDataSource,
 		NewBatchJobLogDataSource,
+	}
+}
+
+func (p *dliProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewBatchJobListResource,
 	}
 }
 
