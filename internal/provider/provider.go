@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -22,6 +23,7 @@ import (
 var (
 	_ provider.Provider                  = (*dliProvider)(nil)
 	_ provider.ProviderWithListResources = (*dliProvider)(nil)
+	_ provider.ProviderWithActions       = (*dliProvider)(nil)
 )
 
 // New returns a constructor of the provider, stamped with the release version.
@@ -160,6 +162,13 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewBatchJobDataSource,
 		NewBatchJobsDataSource,
 		NewBatchJobLogDataSource,
+	}
+}
+
+func (p *dliProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewBatchJobCancelAction,
+		NewBatchJobRunAction,
 	}
 }
 
