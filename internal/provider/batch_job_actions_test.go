@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -84,10 +86,24 @@ func TestAccBatchJobRunAction(t *testing.T) {
 				Config:      tg.ProviderConfig() + strings.Replace(triggered("dli_batch_job_run", runBody(tg, "smoke-dead", `{ "emulator.outcome" = "dead" }`)), "v1", "v2", 1),
 				ExpectError: regexp.MustCompile(`(?s)Batch job failed.*Batch job [0-9a-f-]{36}\s+\("smoke-dead"\)\s+ended\s+dead.*Last lines of the job's log:.*emulated failure`),
 			},
+			{
+				// Out of time: the job, which nothing else tracks, is cancelled.
+				Config: tg.ProviderConfig() + strings.Replace(triggered("dli_batch_job_run",
+					runBody(tg, "smoke-slow", `{ "emulator.run_duration" = "10m" }`)+`    timeout = "1s"`), "v1", "v3", 1),
+				ExpectError: wrapped(`did not succeed within the action's timeout \(1s\) while batch job [0-9a-f-]+ \("smoke-slow"\) was running. It was cancelled`),
+			},
 		},
 	})
-	if n := tg.CountRequests("POST", "/batches"); n != 2 {
-		t.Errorf("%d submissions, want 2 (one per invocation)", n)
+	if n := tg.CountRequests("POST", "/batches"); n != 3 {
+		t.Errorf("%d submissions, want 3 (one per invocation)", n)
+	}
+	if err := emulatorJobNamed(tg, "smoke-slow", func(_ string, cancelled bool) error {
+		if !cancelled {
+			return fmt.Errorf("not cancelled after the run timed out")
+		}
+		return nil
+	})(nil); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -147,5 +163,84 @@ func TestAccBatchJobActions_refusedByOlderCLIs(t *testing.T) {
 	})
 	if n := tg.CountRequests("DELETE", ""); n != 0 {
 		t.Errorf("%d cancels reached DLI, want none", n)
+	}
+}
+
+// Through the provider binary as Terraform 1.14 runs it (served by pluginserver, whose wrapper
+// must forward the action RPCs and keep the stream's context): `terraform apply -invoke` runs each
+// action, and its progress messages (each state change) are printed as it goes.
+func TestAccBatchJobActions_invokeThroughServedBinary(t *testing.T) {
+	tf := cliAtLeast(t, "1.14.0", false)
+	opts := acctest.FastJobs()
+	opts.JobRun = time.Hour
+	tg := acctest.NewEmulator(t, opts)
+	ids := submitByHand(t, tg, "default", "invoke-cancel", 1, nil)
+	ws := acctest.NewWorkspace(t, tg, tf, map[string]string{"main.tf": fmt.Sprintf(`terraform {
+  required_providers {
+    dli = { source = "dli-tf/dli" }
+  }
+}
+
+action "dli_batch_job_cancel" "c" {
+  config {
+    job_id = %q
+  }
+}
+
+action "dli_batch_job_run" "ok" {
+  config {
+    queue = "default"
+    file  = %q
+    name  = "invoked"
+    conf  = { "emulator.run_duration" = "200ms" }
+  }
+}
+
+action "dli_batch_job_run" "dead" {
+  config {
+    queue = "default"
+    file  = %q
+    name  = "invoked-dead"
+    conf  = { "emulator.outcome" = "dead", "emulator.run_duration" = "200ms" }
+  }
+}
+`, ids[0], tg.File, tg.File)})
+
+	out := ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_batch_job_cancel.c")
+	for _, want := range []string{
+		"Cancelling batch job " + ids[0] + " (state running)",
+		"Batch job " + ids[0] + " is dead",
+		"Batch job " + ids[0] + " ended dead",
+		"Actions: 1 invoked.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cancel output lacks %q:\n%s", want, out)
+		}
+	}
+	if job, _ := tg.Emulator.Job(ids[0]); job.State != "dead" || !job.CancelRequested {
+		t.Errorf("job %s is %s (cancel requested: %v) after the action", ids[0], job.State, job.CancelRequested)
+	}
+	out = ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_batch_job_cancel.c")
+	if !wrapped(`Batch job already finished`).MatchString(out) {
+		t.Errorf("cancelling a finished job should warn:\n%s", out)
+	}
+
+	out = ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_batch_job_run.ok")
+	for _, want := range []string{`Submitted batch job`, `("invoked") to queue default; waiting for success`, ` is running`, ` is success`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run output lacks %q:\n%s", want, out)
+		}
+	}
+	out, code := runOutput(t, ws, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_batch_job_run.dead")
+	if code == 0 || !wrapped(`ended dead`).MatchString(out) || !strings.Contains(out, "emulated failure") {
+		t.Errorf("a failed run should fail with the log tail (exit %d):\n%s", code, out)
+	}
+	if state, err := os.Stat(filepath.Join(ws.Dir, "terraform.tfstate")); err == nil && state.Size() > 0 {
+		if b, _ := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate")); strings.Contains(string(b), "dli_batch_job") {
+			t.Errorf("actions left something in state:\n%s", b)
+		}
+	}
+	if n := tg.CountRequests("POST", "/batches"); n != 3 {
+		t.Errorf("%d submissions, want 3 (the job by hand and one per run)", n)
 	}
 }
