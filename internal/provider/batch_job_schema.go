@@ -232,7 +232,10 @@ const batchJobDescription = "One Spark batch job submitted to a DLI queue.\n\n" 
 	"in state and never shows as a difference; `conf` may not set it.\n\n" +
 	"Import takes the job ID. The arguments are read back from the submission DLI keeps, so an imported job plans " +
 	"clean, also with `terraform plan -generate-config-out`; arguments written with DLI's default values " +
-	"(`auto_recovery = false`, `max_retry_times = 20`, `args = []`, `conf = {}`) are adopted without a re-run."
+	"(`auto_recovery = false`, `max_retry_times = 20`, `args = []`, `conf = {}`) are adopted without a re-run. " +
+	"With Terraform 1.12 and later, an import block may name the job by its identity instead (`id`, with " +
+	"`project_id` and `region` defaulting to the provider's); with Terraform 1.14, the `dli_batch_job` list " +
+	"resource finds jobs for `terraform query -generate-config-out`."
 
 // positiveTimeouts adds a "> 0" check to every duration of a timeouts block.
 func positiveTimeouts(a schema.Attribute) schema.Attribute {
