@@ -32,7 +32,7 @@ func (b *actionBase) Configure(_ context.Context, req action.ConfigureRequest, r
 func argumentAttributes(attrs map[string]schema.Attribute, skip ...string) map[string]actionschema.Attribute {
 	out := make(map[string]actionschema.Attribute, len(attrs))
 	for name, a := range attrs {
-		if slices.Contains(skip, name) || !(a.IsRequired() || a.IsOptional()) {
+		if slices.Contains(skip, name) || !a.IsRequired() && !a.IsOptional() {
 			continue
 		}
 		out[name] = argumentAttribute(a)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -110,7 +111,10 @@ func TestImportedBatchJobFitsSchema(t *testing.T) {
 
 // emptyObject is an object of type typ whose attributes are all null.
 func emptyObject(typ tftypes.Type) tftypes.Value {
-	obj := typ.(tftypes.Object)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("%s is not an object type", typ))
+	}
 	values := map[string]tftypes.Value{}
 	for name, t := range obj.AttributeTypes {
 		values[name] = tftypes.NewValue(t, nil)

@@ -135,7 +135,7 @@ func TestAccBatchJobCancelAction(t *testing.T) {
 				}),
 			},
 			{
-				Config:      tg.ProviderConfig() + strings.Replace(triggered("dli_batch_job_cancel", fmt.Sprintf("    job_id = %q", missing)), "v1", "v2", 1),
+				Config: tg.ProviderConfig() + strings.Replace(triggered("dli_batch_job_cancel", fmt.Sprintf("    job_id = %q", missing)), "v1", "v2", 1),
 				// The ID, and DLI's own message.
 				ExpectError: regexp.MustCompile(`(?s)` + wrapped(fmt.Sprintf(`Batch job %s is not known to DLI in project %s:`, missing, tg.ProjectID)).String() +
 					`.*` + wrapped(`DLI.0002: The batch job `+missing+` does not exist`).String()),

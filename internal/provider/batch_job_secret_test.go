@@ -50,7 +50,7 @@ func noSecretInState(values ...string) resource.TestCheckFunc {
 }
 
 // emulatorConf checks that DLI received the secret and the list of secret key names.
-func emulatorConf(t *testing.T, tg *acctest.Target, id *string, value string) resource.TestCheckFunc {
+func emulatorConf(tg *acctest.Target, id *string, value string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		job, ok := tg.Emulator.Job(*id)
 		if !ok {
@@ -88,7 +88,7 @@ func TestAccBatchJob_secretConf(t *testing.T) {
 						"emulator.run_duration":        knownvalue.StringExact("10m"),
 					})),
 				},
-				Check: resource.ComposeTestCheckFunc(captureID(&id), noSecretInState(first), emulatorConf(t, tg, &id, first)),
+				Check: resource.ComposeTestCheckFunc(captureID(&id), noSecretInState(first), emulatorConf(tg, &id, first)),
 			},
 			{
 				// Only the secret changes: Terraform cannot see it, nothing happens.
@@ -100,7 +100,7 @@ func TestAccBatchJob_secretConf(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				Check: resource.ComposeTestCheckFunc(captureID(&id2), noSecretInState(first, second), emulatorConf(t, tg, &id2, second)),
+				Check: resource.ComposeTestCheckFunc(captureID(&id2), noSecretInState(first, second), emulatorConf(tg, &id2, second)),
 			},
 			{
 				// The command-line import reads the job back without the secret key.
@@ -254,9 +254,9 @@ variable "password" {
 	ws.Run(t, "destroy", "-auto-approve", "-no-color")
 }
 
-// cliAtLeast returns the acceptance tests' CLI when it is version min or later (and, unless
+// cliAtLeast returns the acceptance tests' CLI when it is minVersion or later (and, unless
 // tofu, Terraform rather than OpenTofu); otherwise the test skips, saying why.
-func cliAtLeast(t *testing.T, min string, tofu bool) string {
+func cliAtLeast(t *testing.T, minVersion string, tofu bool) string {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run Terraform")
@@ -275,8 +275,8 @@ func cliAtLeast(t *testing.T, min string, tofu bool) string {
 	if text, _ := exec.Command(tf, "version").Output(); !tofu && strings.HasPrefix(string(text), "OpenTofu") {
 		t.Skipf("runs on Terraform only; %s is OpenTofu", tf)
 	}
-	if version.Must(version.NewVersion(v.Version)).LessThan(version.Must(version.NewVersion(min))) {
-		t.Skipf("needs Terraform >= %s; %s is %s", min, tf, v.Version)
+	if version.Must(version.NewVersion(v.Version)).LessThan(version.Must(version.NewVersion(minVersion))) {
+		t.Skipf("needs Terraform >= %s; %s is %s", minVersion, tf, v.Version)
 	}
 	return tf
 }
