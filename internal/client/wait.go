@@ -74,6 +74,7 @@ func (c *Client) poll(ctx context.Context, t pollTarget, last string, refresh re
 		transient = 0
 		if state != last {
 			tflog.Debug(ctx, "DLI waiter: state", map[string]interface{}{"subject": t.what, "state": state})
+			observeState(ctx, t.what, state)
 		}
 		last = state
 		if done {

@@ -124,6 +124,7 @@ func (r *batchJobResource) readPendingJob(ctx context.Context, req resource.Read
 			"now recorded in state.", job.ID, client.SubmissionMarkerConfKey, p.Marker))
 	state.applyJob(job)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, job.ID, req.Identity)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, pendingKey, nil)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }

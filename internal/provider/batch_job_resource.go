@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -48,6 +47,9 @@ type batchJobResourceModel struct {
 	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
 	Triggers        map[string]string `tfsdk:"triggers"`
 	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
+	// Write-only: null everywhere but in the configuration (see batch_job_secret.go).
+	SecretConf        map[string]string `tfsdk:"secret_conf"`
+	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
 	jobStatusModel
 }
 
@@ -60,6 +62,7 @@ func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateSecretConf(ctx, req.Config, &resp.Diagnostics)
 	var feature, image types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("feature"), &feature)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("image"), &image)...)
@@ -96,9 +99,13 @@ func (r *batchJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *batchJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan batchJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	secrets, diags := secretConfFromConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	// Every call of this apply masks the secret values in what DLI answers.
+	ctx = client.WithSecrets(ctx, secretValues(secrets)...)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -108,7 +115,9 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 
 	submittedAt := time.Now()
-	job, err := r.client.CreateBatchJob(ctx, plan.toCreateRequest())
+	submission := plan.toCreateRequest()
+	submission.Conf = withSecretConf(submission.Conf, secrets)
+	job, err := r.client.CreateBatchJob(ctx, submission)
 	if unknown := (*client.OutcomeUnknownError)(nil); errors.As(err, &unknown) {
 		r.keepPending(ctx, resp, plan, unknown, submittedAt)
 		return
@@ -124,6 +133,8 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(saveSecretKeys(ctx, resp.Private, secrets)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, job.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -152,7 +163,7 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if waitErr != nil {
 		summary, detail := describeWaitError(job.ID, plan.WaitFor.ValueString(), timeout, last, waitErr)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.AddError(summary, maskValues(detail, secrets))
 	}
 }
 
@@ -169,7 +180,9 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
-	id := state.ID.ValueString()
+	id, prior := state.ID.ValueString(), state.jobArgsModel
+	// Also when the job is kept without being found, and for states written before identities.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	if id == "" {
 		r.readPendingJob(ctx, req, resp, state)
 		return
@@ -184,6 +197,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	state.applyJob(job)
+	state.Conf = keepNullMap(prior.Conf, withoutSecretConf(state.Conf, savedSecretKeys(ctx, req.Private, &resp.Diagnostics)...))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }
@@ -232,20 +246,8 @@ func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-}
-
-func (r *batchJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !client.ValidBatchID(id) {
-		resp.Diagnostics.AddError("Invalid batch job ID",
-			fmt.Sprintf("Import needs the ID of a DLI batch job, a UUID such as 0a324461-d9d9-45da-a52a-3b3c7a3d809e; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForSubmitted)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cancel_on_destroy"), true)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rerun_on_failure"), false)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
+	// Clients before Terraform 1.12 keep no identity, so none may come with the request.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
 }
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so

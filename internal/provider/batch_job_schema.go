@@ -42,13 +42,14 @@ var resourceTypes = []string{"jar", "pyFile", "file", "modelFile"}
 
 // providerSideAttributes are the resource's own settings, not part of the job: the data
 // sources, derived from the resource schema, leave them out.
-var providerSideAttributes = []string{"wait_for", "cancel_on_destroy", "rerun_on_failure", "triggers", "timeouts"}
+var providerSideAttributes = []string{"wait_for", "cancel_on_destroy", "rerun_on_failure", "triggers", "timeouts",
+	"secret_conf", "secret_conf_version"}
 
 const descConf = "Spark configuration properties (`conf` in the API), such as `spark.dli.job.agency.name`. " +
 	"They show in plans, so that a reviewer sees which property changes. Wrap a secret value in `sensitive()` " +
 	"(`\"spark.datasource.password\" = sensitive(var.password)`): Terraform then masks that element alone in plans " +
-	"and output. It is still stored in state, as every argument is; a write-only `secret_conf` (Terraform 1.11 and " +
-	"later), which keeps values out of state, is planned. The provider never logs conf values. On the local " +
+	"and output. It is still stored in state, as every argument is: `secret_conf` (Terraform 1.11 and later) keeps " +
+	"values out of state. The provider never logs conf values. On the local " +
 	"emulator, `emulator.outcome` (`success` or `dead`) and `emulator.run_duration` (a Go duration) script the job."
 
 func batchJobResourceSchema(ctx context.Context) schema.Schema {
@@ -78,7 +79,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 
 	return schema.Schema{
 		MarkdownDescription: batchJobDescription,
-		Attributes: map[string]schema.Attribute{
+		Attributes: withSecretConfAttributes(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Batch job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
 			"queue": schema.StringAttribute{
 				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -125,7 +126,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 					"Changing conf re-runs the job.", "Changing `conf` re-runs the job.")},
 				Validators: []validator.Map{
 					mapvalidator.NoNullValues(),
-					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), reservedConfKeyValidator()),
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), reservedConfKeyValidator(), secretKeysKeyValidator()),
 				},
 			},
 			"specification": optionalString("Compute preset (`sc_type` in the API): `A` (8 vCPU, 32 GB), `B` (16 vCPU, "+
@@ -206,7 +207,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			"sc_type":    computed("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
 			"created_at": computed("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
 			"updated_at": computed("Time of the job's last update in DLI, in the form of `created_at`."),
-		},
+		}),
 	}
 }
 
@@ -235,7 +236,10 @@ const batchJobDescription = "One Spark batch job submitted to a DLI queue.\n\n" 
 	"in state and never shows as a difference; `conf` may not set it.\n\n" +
 	"Import takes the job ID. The arguments are read back from the submission DLI keeps, so an imported job plans " +
 	"clean, also with `terraform plan -generate-config-out`; arguments written with DLI's default values " +
-	"(`auto_recovery = false`, `max_retry_times = 20`, `args = []`, `conf = {}`) are adopted without a re-run."
+	"(`auto_recovery = false`, `max_retry_times = 20`, `args = []`, `conf = {}`) are adopted without a re-run. " +
+	"With Terraform 1.12 and later, an import block may name the job by its identity instead (`id`, with " +
+	"`project_id` and `region` defaulting to the provider's); with Terraform 1.14, the `dli_batch_job` list " +
+	"resource finds jobs for `terraform query -generate-config-out`."
 
 // positiveTimeouts adds a "> 0" check to every duration of a timeouts block.
 func positiveTimeouts(a schema.Attribute) schema.Attribute {

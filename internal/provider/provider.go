@@ -7,7 +7,9 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,7 +20,11 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-var _ provider.Provider = (*dliProvider)(nil)
+var (
+	_ provider.Provider                  = (*dliProvider)(nil)
+	_ provider.ProviderWithListResources = (*dliProvider)(nil)
+	_ provider.ProviderWithActions       = (*dliProvider)(nil)
+)
 
 // New returns a constructor of the provider, stamped with the release version.
 func New(version string) func() provider.Provider {
@@ -201,6 +207,8 @@ func (p *dliProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	})
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ActionData = c
+	resp.ListResourceData = c
 }
 
 func (p *dliProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -228,6 +236,19 @@ func (p *dliProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewElasticResourcePoolsDataSource,
 		NewFlinkJobDataSource,
 		NewFlinkJobsDataSource,
+	}
+}
+
+func (p *dliProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewBatchJobCancelAction,
+		NewBatchJobRunAction,
+	}
+}
+
+func (p *dliProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewBatchJobListResource,
 	}
 }
 

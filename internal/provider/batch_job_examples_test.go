@@ -1,0 +1,125 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+)
+
+// The action examples applied as written (the cancel one given the ID of a running job and a
+// trigger, since plugin-testing cannot -invoke): the smoke test succeeds, the stuck job is cancelled.
+func TestAccExamples_actions(t *testing.T) {
+	opts := acctest.FastJobs()
+	opts.JobRun = time.Hour
+	tg := acctest.NewEmulator(t, opts)
+	stuck := submitByHand(t, tg, "default", "stuck", 1, nil)[0]
+	cancel := strings.Replace(readExample(t, "actions/dli_batch_job_cancel/action.tf"), exampleJobID, stuck, 1) + `
+resource "terraform_data" "cancel" {
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.dli_batch_job_cancel.stuck]
+    }
+  }
+}
+`
+	run := strings.Replace(readExample(t, "actions/dli_batch_job_run/action.tf"), `"spark.sql.shuffle.partitions" = "8"`,
+		`"spark.sql.shuffle.partitions" = "8", "emulator.run_duration" = "300ms"`, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   actionsSupported,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + cancel + run,
+			Check: resource.ComposeTestCheckFunc(
+				emulatorJobNamed(tg, "etl-smoke-test", func(state string, _ bool) error {
+					if state != "success" {
+						return fmt.Errorf("smoke test %s, want success", state)
+					}
+					return nil
+				}),
+				emulatorJobNamed(tg, "stuck-000", func(state string, cancelled bool) error {
+					if state != "dead" || !cancelled {
+						return fmt.Errorf("stuck job %s (cancel requested %v), want cancelled", state, cancelled)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}
+
+const exampleJobID = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
+
+// The list resource example finds the running etl- jobs of queue etl, and only those.
+func TestAccExamples_listResource(t *testing.T) {
+	opts := acctest.FastJobs()
+	opts.JobRun = time.Hour
+	tg := acctest.NewEmulator(t, opts)
+	submitByHand(t, tg, "etl", "etl-daily", 2, nil)
+	submitByHand(t, tg, "etl", "adhoc", 1, nil)
+	submitByHand(t, tg, "default", "etl-elsewhere", 1, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: tg.ProviderConfig()},
+			{
+				Query:             true,
+				Config:            readExample(t, "list-resources/dli_batch_job/list-resource.tfquery.hcl"),
+				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("dli_batch_job.etl", 2)},
+			},
+		},
+	})
+}
+
+// import-by-identity.tf adopts a job submitted earlier with resource.tf: only provider-side
+// arguments change, nothing is re-run.
+func TestAccExamples_importByIdentity(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	resourceTF := readExample(t, "resources/dli_batch_job/resource.tf")
+	importTF := readExample(t, "resources/dli_batch_job/import-by-identity.tf")
+	if !strings.Contains(importTF, exampleJobID) {
+		t.Fatal("import-by-identity.tf does not carry the example ID")
+	}
+	identity := []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   identity,
+		Steps: []resource.TestStep{
+			{
+				Config: tg.ProviderConfig() + strings.Replace(resourceTF, `wait_for = "running"`, "wait_for = \"running\"\n  cancel_on_destroy = false", 1),
+				Check:  captureIDOf("dli_batch_job.etl", &id),
+			},
+			{Config: tg.ProviderConfig()},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   identity,
+		CheckDestroy:             tg.CheckDestroyCancelled,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleJobID, id, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentityValue("dli_batch_job.etl", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+			},
+		}},
+	})
+	if n := tg.CountRequests("POST", "/batches"); n != 1 {
+		t.Errorf("%d submissions, want 1", n)
+	}
+}
