@@ -110,16 +110,21 @@ func TestAccProvider_passwordLoginRenewsToken(t *testing.T) {
 	password := fmt.Sprintf("  user_name   = %q\n  password    = %q\n  domain_name = %q\n",
 		emulator.DefaultUserName, emulator.DefaultPassword, emulator.DefaultDomainName)
 
-	jumped := make(chan struct{})
+	jumped, stop := make(chan struct{}), make(chan struct{})
 	go func() { // the job only moves when the clock does: jump once it was submitted
 		defer close(jumped)
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if len(tg.Emulator.Jobs()) > 0 {
-				clock.Advance(25 * time.Hour)
+		// No deadline of its own: a parallel test may wait for a free slot for minutes on a
+		// loaded machine; the test's own timeout bounds the wait.
+		for len(tg.Emulator.Jobs()) == 0 {
+			select {
+			case <-stop:
 				return
+			case <-time.After(20 * time.Millisecond):
 			}
 		}
+		clock.Advance(25 * time.Hour)
 	}()
+	defer func() { close(stop); <-jumped }()
 	// No CheckDestroy: it signs with the key pair, whose dates the jumped clock now refuses; the
 	// job succeeded, so destroy had nothing to cancel.
 	resource.ParallelTest(t, resource.TestCase{
@@ -132,7 +137,6 @@ func TestAccProvider_passwordLoginRenewsToken(t *testing.T) {
 			},
 		}},
 	})
-	<-jumped
 	// The refused call, then a new login, then the same call again.
 	var seq []string
 	for _, r := range tg.Requests("") {
