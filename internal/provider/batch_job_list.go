@@ -130,8 +130,8 @@ func importedBatchJob(job *client.BatchJob) batchJobResourceModel {
 		WaitFor:         types.StringValue(waitForSubmitted),
 		CancelOnDestroy: types.BoolValue(true),
 		RerunOnFailure:  types.BoolValue(false),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "delete": types.StringType,
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{ // as in the schema's timeouts
+			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
 		})},
 		SecretConfVersion: types.Int64Null(),
 		jobStatusModel:    data.jobStatusModel,
