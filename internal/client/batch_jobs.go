@@ -267,47 +267,23 @@ func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(Bat
 		size = DefaultPageSize
 	}
 	base := opts.query()
-	seen := make(map[string]bool)
-	from := 0
-	for page := 0; ; page++ {
-		if page >= maxListPages {
-			return fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("from", strconv.Itoa(from))
-		q.Set("size", strconv.Itoa(size))
-		var out struct {
-			From     flexInt64  `json:"from"`
-			Total    flexInt64  `json:"total"`
-			Sessions []BatchJob `json:"sessions"`
-		}
-		call := batchCall(op, "", http.MethodGet)
-		call.query = q
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return err
-		}
-		fresh := 0
-		for _, j := range out.Sessions {
-			if j.ID != "" {
-				if seen[j.ID] {
-					continue
-				}
-				seen[j.ID] = true
+	return walkPages(ctx, pageWalk[BatchJob]{
+		op: op, size: size, shortEnds: true, key: func(j BatchJob) string { return j.ID },
+		fetch: func(ctx context.Context, _, from int) ([]BatchJob, int, error) {
+			q := cloneValues(base)
+			q.Set("from", strconv.Itoa(from))
+			q.Set("size", strconv.Itoa(size))
+			var out struct {
+				From     flexInt64  `json:"from"`
+				Total    flexInt64  `json:"total"`
+				Sessions []BatchJob `json:"sessions"`
 			}
-			fresh++
-			if !fn(j) {
-				return nil
-			}
-		}
-		from += len(out.Sessions)
-		total := int(out.Total)
-		if len(out.Sessions) < size || fresh == 0 || (total > 0 && from >= total) {
-			return nil
-		}
-	}
+			call := batchCall(op, "", http.MethodGet)
+			call.query = q
+			_, err := c.do(ctx, call, &out)
+			return out.Sessions, int(out.Total), err
+		},
+	}, fn)
 }
 
 // CancelBatchJob sends one DELETE /v2.0/{project_id}/batches/{id} and checks

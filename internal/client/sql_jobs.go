@@ -201,46 +201,22 @@ func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQ
 		size = SQLListMaxPageSize
 	}
 	base := opts.query()
-	seen := make(map[string]bool)
-	listed := 0
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("page-size", strconv.Itoa(size))
-		q.Set("current-page", strconv.Itoa(page))
-		var out struct {
-			JobCount flexInt64 `json:"job_count"`
-			Jobs     []SQLJob  `json:"jobs"`
-		}
-		call := sqlCall(op, "", http.MethodGet)
-		call.query = q
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return err
-		}
-		fresh := 0
-		for _, j := range out.Jobs {
-			if j.ID != "" {
-				if seen[j.ID] {
-					continue
-				}
-				seen[j.ID] = true
+	return walkPages(ctx, pageWalk[SQLJob]{
+		op: op, size: size, shortEnds: true, key: func(j SQLJob) string { return j.ID },
+		fetch: func(ctx context.Context, page, _ int) ([]SQLJob, int, error) {
+			q := cloneValues(base)
+			q.Set("page-size", strconv.Itoa(size))
+			q.Set("current-page", strconv.Itoa(page+1))
+			var out struct {
+				JobCount flexInt64 `json:"job_count"`
+				Jobs     []SQLJob  `json:"jobs"`
 			}
-			fresh++
-			if !fn(j) {
-				return nil
-			}
-		}
-		listed += len(out.Jobs)
-		total := int(out.JobCount)
-		if len(out.Jobs) < size || fresh == 0 || (total > 0 && listed >= total) {
-			return nil
-		}
-	}
+			call := sqlCall(op, "", http.MethodGet)
+			call.query = q
+			_, err := c.do(ctx, call, &out)
+			return out.Jobs, int(out.JobCount), err
+		},
+	}, fn)
 }
 
 // SQLJobResult is the preview of a QUERY job's result.
