@@ -226,25 +226,16 @@ const DefaultPageSize = 100
 const maxListPages = 10000
 
 func (o ListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("queue_name", o.Queue)
-	set("job_name", o.JobName)
-	set("job-id", o.JobID)
-	set("state", strings.ToLower(o.State))
-	set("owner", o.Owner)
-	set("order", o.Order)
-	if !o.CreatedAfter.IsZero() {
-		q.Set("start", strconv.FormatInt(o.CreatedAfter.UnixMilli(), 10))
-	}
-	if !o.CreatedBefore.IsZero() {
-		q.Set("end", strconv.FormatInt(o.CreatedBefore.UnixMilli(), 10))
-	}
-	return q
+	q := newListQuery()
+	q.set("queue_name", o.Queue)
+	q.set("job_name", o.JobName)
+	q.set("job-id", o.JobID)
+	q.set("state", strings.ToLower(o.State))
+	q.set("owner", o.Owner)
+	q.set("order", o.Order)
+	q.millis("start", o.CreatedAfter)
+	q.millis("end", o.CreatedBefore)
+	return q.Values
 }
 
 // ListBatchJobs lists jobs, following pages (from += len(page)) until a

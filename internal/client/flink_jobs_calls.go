@@ -53,26 +53,15 @@ type FlinkListOptions struct {
 }
 
 func (o FlinkListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("name", o.Name)
-	set("queue_name", o.Queue)
-	set("status", strings.ToLower(o.Status))
-	set("job_type", o.JobType)
-	set("order", o.Order)
-	if len(o.Tags) > 0 {
-		pairs := make([]string, 0, len(o.Tags))
-		for _, kv := range keyValues(o.Tags) {
-			pairs = append(pairs, kv.Key+"="+kv.Value)
-		}
-		q.Set("tags", strings.Join(pairs, ","))
-	}
+	q := newListQuery()
+	q.set("name", o.Name)
+	q.set("queue_name", o.Queue)
+	q.set("status", strings.ToLower(o.Status))
+	q.set("job_type", o.JobType)
+	q.set("order", o.Order)
+	q.tags(o.Tags)
 	q.Set("show_detail", "true")
-	return q
+	return q.Values
 }
 
 // ListFlinkJobs lists jobs with their details, following offset/limit pages

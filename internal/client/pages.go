@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // pageWalk is one paged list route, as walkPages follows it.
@@ -61,4 +64,29 @@ func cloneValues(base url.Values) url.Values {
 		q[k] = v
 	}
 	return q
+}
+
+// listQuery is a list's filter query under construction; what is blank or zero is left out.
+type listQuery struct{ url.Values }
+
+func newListQuery() listQuery { return listQuery{url.Values{}} }
+
+func (q listQuery) set(k, v string) {
+	if v = strings.TrimSpace(v); v != "" {
+		q.Set(k, v)
+	}
+}
+
+// millis sets k to t in Unix milliseconds.
+func (q listQuery) millis(k string, t time.Time) {
+	if !t.IsZero() {
+		q.Set(k, strconv.FormatInt(t.UnixMilli(), 10))
+	}
+}
+
+// tags sets "tags" to the key=value pairs sorted by key and joined by ",".
+func (q listQuery) tags(m map[string]string) {
+	if len(m) > 0 {
+		q.Set("tags", tagFilter(m))
+	}
 }

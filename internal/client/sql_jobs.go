@@ -152,33 +152,18 @@ type SQLListOptions struct {
 const SQLListMaxPageSize = 100
 
 func (o SQLListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("queue_name", o.Queue)
-	set("job-status", strings.ToUpper(o.Status))
-	set("job-type", strings.ToUpper(o.JobType))
-	set("sql_pattern", o.SQLPattern)
-	set("owner", o.Owner)
-	set("job-id", o.JobID)
-	set("order", o.Order)
-	if len(o.Tags) > 0 {
-		parts := make([]string, 0, len(o.Tags))
-		for _, k := range sortedKeys(o.Tags) {
-			parts = append(parts, k+"="+o.Tags[k])
-		}
-		q.Set("tags", strings.Join(parts, ","))
-	}
-	if !o.StartAfter.IsZero() {
-		q.Set("start", strconv.FormatInt(o.StartAfter.UnixMilli(), 10))
-	}
-	if !o.StartBefore.IsZero() {
-		q.Set("end", strconv.FormatInt(o.StartBefore.UnixMilli(), 10))
-	}
-	return q
+	q := newListQuery()
+	q.set("queue_name", o.Queue)
+	q.set("job-status", strings.ToUpper(o.Status))
+	q.set("job-type", strings.ToUpper(o.JobType))
+	q.set("sql_pattern", o.SQLPattern)
+	q.set("owner", o.Owner)
+	q.set("job-id", o.JobID)
+	q.set("order", o.Order)
+	q.tags(o.Tags)
+	q.millis("start", o.StartAfter)
+	q.millis("end", o.StartBefore)
+	return q.Values
 }
 
 // ListSQLJobs lists jobs, following current-page from 1 until an empty or short page, the
