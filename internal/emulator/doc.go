@@ -258,8 +258,9 @@
 // NAME=ID, comma-separated), -domain-name, -user-name, -password (empty: no
 // password sign-in), -agency (NAME or NAME@DOMAIN, comma-separated; empty:
 // none), -token-ttl.
-//     mutation (coalesced) and on Close/Shutdown. It stores each job's
-//     fixed timeline, so jobs continue their life cycle after a restart.
+//
+//	mutation (coalesced) and on Close/Shutdown. It stores each job's
+//	fixed timeline, so jobs continue their life cycle after a restart.
 //
 // # Flink jobs (dli-more-api.md §3)
 //
