@@ -18,22 +18,8 @@ import (
 // See the package documentation.
 const SubmissionMarkerConfKey = "spark.terraform.submissionId"
 
-const (
-	// orderNewestFirst is the list order used to find a submission.
-	orderNewestFirst = "CREATE_TIME_DESC"
-	// maxReconcileScan bounds how many listed jobs one lookup examines.
-	maxReconcileScan = 2000
-	// maxDetailLookups bounds the GETs for listed jobs without req_body; past
-	// it the lookup cannot decide (and nothing is resubmitted).
-	maxDetailLookups = 200
-	// reconcileLookups is how many times the list is searched before a
-	// submission is considered absent (eventual consistency margin).
-	reconcileLookups = 2
-)
-
-// errLookupUndecided: the lookup could not check every job that might be
-// the submission.
-var errLookupUndecided = errors.New("the lookup could not check every candidate")
+// orderNewestFirst is the list order used to find a submission.
+const orderNewestFirst = "CREATE_TIME_DESC"
 
 // CreateBatchJob submits a batch job: POST /v2.0/{project_id}/batches.
 //
@@ -83,126 +69,37 @@ func (c *Client) CreateBatchJob(ctx context.Context, req *CreateBatchJobRequest)
 	}
 	ctx = WithSecrets(ctx, confValues...)
 	ctx = tflog.SetField(ctx, "submission_id", marker)
-	since := c.now()
 	call := batchCall(op, "", http.MethodPost)
 	call.body = body
-
-	for submission := 1; ; submission++ {
-		res, st, err := c.execute(ctx, call)
-		var outcome error
-		resubmittable := false
-		switch {
-		case err != nil:
-			if !st.lastMaybeProcessed {
-				return nil, err
-			}
-			outcome, resubmittable = err, true
-		case res.status >= 200 && res.status <= 299:
+	return submit(ctx, c, submitSpec[BatchJob]{
+		call: call, marker: marker, markerKey: SubmissionMarkerConfKey,
+		decode: func(ctx context.Context, res *apiResult) (*BatchJob, error) {
 			var job BatchJob
 			jerr := json.Unmarshal(res.body, &job)
-			if jerr == nil && ValidBatchID(job.ID) {
+			switch {
+			case jerr == nil && ValidBatchID(job.ID):
 				job.SubmissionID = marker
 				return &job, nil
+			case jerr == nil && job.ID != "":
+				return nil, fmt.Errorf("dli: %s: HTTP %d with an invalid job id %q", op, res.status, truncate(c.scrub(ctx, job.ID), 80))
 			}
-			if jerr == nil && job.ID != "" {
-				outcome = fmt.Errorf("dli: %s: HTTP %d with an invalid job id %q", op, res.status, truncate(c.scrub(ctx, job.ID), 80))
-			} else {
-				// Cut before scrubbing (the body may be megabytes), with room for
-				// a secret that crosses the cut.
-				text := c.scrub(ctx, truncate(string(res.body), 4096))
-				outcome = fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(text, 200))
+			// Cut before scrubbing (the body may be megabytes), with room for a secret that
+			// crosses the cut.
+			text := c.scrub(ctx, truncate(string(res.body), 4096))
+			return nil, fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(text, 200))
+		},
+		find: func(ctx context.Context, since time.Time) (*BatchJob, error) {
+			job, err := c.findSubmission(ctx, req, marker, since)
+			if job != nil {
+				job.SubmissionID = marker
 			}
-		case res.status < 500:
-			return nil, c.apiError(ctx, call, res)
-		default:
-			outcome = c.apiError(ctx, call, res)
-			switch res.status {
-			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-				resubmittable = true
-			}
-		}
-		if res != nil {
-			if d, perr := http.ParseTime(res.header.Get("Date")); perr == nil && d.Before(since) {
-				since = d // the server's clock is behind ours: its create_time is too
-			}
-		}
-
-		tflog.Warn(ctx, "DLI create batch job: outcome unknown, looking for the submitted job", map[string]interface{}{
-			"error": outcome.Error(), "submission": submission,
-		})
-		job, lookupErr := c.reconcile(ctx, req, marker, since)
-		if job != nil {
-			tflog.Info(ctx, "DLI create batch job: adopted the job created by an ambiguous submission", map[string]interface{}{
-				"batch_id": job.ID,
-			})
-			job.SubmissionID = marker
-			return job, nil
-		}
-		if lookupErr != nil {
-			return nil, &OutcomeUnknownError{Operation: op, MarkerKey: SubmissionMarkerConfKey, Marker: marker,
-				Submissions: submission, Err: outcome, LookupErr: lookupErr}
-		}
-		if !resubmittable || ctx.Err() != nil || submission > c.maxRetries {
-			return nil, absentError(outcome, marker, submission, nil)
-		}
-		tflog.Warn(ctx, "DLI create batch job: no job was created, submitting again", map[string]interface{}{
-			"submission": submission + 1,
-		})
-		if err := sleepCtx(ctx, c.retryWait(submission-1, nil)); err != nil {
-			return nil, absentError(outcome, marker, submission, err)
-		}
-	}
-}
-
-// absentError reports a submission the lookup found absent. It says
-// "not resubmitted" only when there was a single submission.
-func absentError(outcome error, marker string, submissions int, cause error) error {
-	var err error
-	if submissions == 1 {
-		err = fmt.Errorf("%w; no job carrying %s=%s was found; not resubmitted", outcome, SubmissionMarkerConfKey, marker)
-	} else {
-		err = fmt.Errorf("%w; no job carrying %s=%s was found after %d submissions with that marker; giving up",
-			outcome, SubmissionMarkerConfKey, marker, submissions)
-	}
-	if cause != nil {
-		return fmt.Errorf("%w: %w", err, cause)
-	}
-	return err
-}
-
-// reconcile looks for the job carrying marker, twice with a short pause (a
-// job committed by an answer that timed out may become visible late). A
-// transient failure (no answer, 5xx, 429) repeats the lookup, up to
-// reconcileRetries times whatever MaxRetries is. When ctx is already done it
-// continues on a detached context for a bounded time.
-func (c *Client) reconcile(ctx context.Context, req *CreateBatchJobRequest, marker string, since time.Time) (*BatchJob, error) {
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.reconcileTimeout)
-		defer cancel()
-	}
-	retries := 0
-	for lookup := 0; lookup < reconcileLookups; {
-		job, err := c.findSubmission(ctx, req, marker, since)
-		switch {
-		case err != nil && isTransient(err) && retries < c.reconcileRetries && ctx.Err() == nil:
-			tflog.Debug(ctx, "DLI: looking for a submission failed, trying again", map[string]interface{}{"error": err.Error()})
-			if serr := sleepCtx(ctx, c.retryWait(retries, nil)); serr != nil {
-				return nil, err
-			}
-			retries++
-			continue
-		case err != nil || job != nil:
 			return job, err
-		}
-		lookup++
-		if lookup < reconcileLookups {
-			if err := sleepCtx(ctx, c.retryWait(0, nil)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return nil, nil
+		},
+		absent: func(outcome error, submissions int, cause error) error {
+			return absentError(outcome, "carrying "+SubmissionMarkerConfKey+"="+marker, submissions, cause)
+		},
+		id: func(j *BatchJob) string { return j.ID },
+	})
 }
 
 // findSubmission lists the queue's jobs newest first from well before since
@@ -216,28 +113,14 @@ func (c *Client) findSubmission(ctx context.Context, req *CreateBatchJobRequest,
 		CreatedAfter: since.Add(-c.reconcileWindow),
 	}
 	var found *BatchJob
-	var candidates []string
-	unchecked, scanned := 0, 0
+	var l markerLookup
 	err := c.eachBatchJob(ctx, opts, func(j BatchJob) bool {
-		scanned++
-		switch {
-		case j.SubmissionID == marker && ValidBatchID(j.ID):
+		hit, more := l.see(j.ID, ValidBatchID(j.ID), j.SubmissionID == marker,
+			j.Request == nil && (req.Name == "" || j.Name == "" || j.Name == req.Name))
+		if hit {
 			found = &j
-			return false
-		case j.SubmissionID == marker:
-			unchecked++ // ours, but with an id that cannot be used
-		case j.Request == nil && (req.Name == "" || j.Name == "" || j.Name == req.Name):
-			if ValidBatchID(j.ID) {
-				candidates = append(candidates, j.ID)
-			} else {
-				unchecked++
-			}
 		}
-		if scanned >= maxReconcileScan {
-			unchecked++ // the rest of the window was not looked at
-			return false
-		}
-		return true
+		return more
 	})
 	if err != nil {
 		return nil, err
@@ -245,24 +128,5 @@ func (c *Client) findSubmission(ctx context.Context, req *CreateBatchJobRequest,
 	if found != nil {
 		return found, nil
 	}
-	if len(candidates) > maxDetailLookups {
-		unchecked += len(candidates) - maxDetailLookups
-		candidates = candidates[:maxDetailLookups]
-	}
-	for _, id := range candidates {
-		j, err := c.GetBatchJob(ctx, id)
-		if err != nil {
-			if IsNotFound(err) {
-				continue
-			}
-			return nil, err
-		}
-		if j.SubmissionID == marker {
-			return j, nil
-		}
-	}
-	if unchecked > 0 {
-		return nil, fmt.Errorf("dli: list batch jobs: %w (%d not checked after %d listed)", errLookupUndecided, unchecked, scanned)
-	}
-	return nil, nil
+	return settle(ctx, &l, "batch jobs", c.GetBatchJob, func(j *BatchJob) bool { return j.SubmissionID == marker })
 }

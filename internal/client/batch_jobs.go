@@ -226,25 +226,16 @@ const DefaultPageSize = 100
 const maxListPages = 10000
 
 func (o ListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("queue_name", o.Queue)
-	set("job_name", o.JobName)
-	set("job-id", o.JobID)
-	set("state", strings.ToLower(o.State))
-	set("owner", o.Owner)
-	set("order", o.Order)
-	if !o.CreatedAfter.IsZero() {
-		q.Set("start", strconv.FormatInt(o.CreatedAfter.UnixMilli(), 10))
-	}
-	if !o.CreatedBefore.IsZero() {
-		q.Set("end", strconv.FormatInt(o.CreatedBefore.UnixMilli(), 10))
-	}
-	return q
+	q := newListQuery()
+	q.set("queue_name", o.Queue)
+	q.set("job_name", o.JobName)
+	q.set("job-id", o.JobID)
+	q.set("state", strings.ToLower(o.State))
+	q.set("owner", o.Owner)
+	q.set("order", o.Order)
+	q.millis("start", o.CreatedAfter)
+	q.millis("end", o.CreatedBefore)
+	return q.Values
 }
 
 // ListBatchJobs lists jobs, following pages (from += len(page)) until a
@@ -267,47 +258,23 @@ func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(Bat
 		size = DefaultPageSize
 	}
 	base := opts.query()
-	seen := make(map[string]bool)
-	from := 0
-	for page := 0; ; page++ {
-		if page >= maxListPages {
-			return fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("from", strconv.Itoa(from))
-		q.Set("size", strconv.Itoa(size))
-		var out struct {
-			From     flexInt64  `json:"from"`
-			Total    flexInt64  `json:"total"`
-			Sessions []BatchJob `json:"sessions"`
-		}
-		call := batchCall(op, "", http.MethodGet)
-		call.query = q
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return err
-		}
-		fresh := 0
-		for _, j := range out.Sessions {
-			if j.ID != "" {
-				if seen[j.ID] {
-					continue
-				}
-				seen[j.ID] = true
+	return walkPages(ctx, pageWalk[BatchJob]{
+		op: op, size: size, shortEnds: true, key: func(j BatchJob) string { return j.ID },
+		fetch: func(ctx context.Context, _, from int) ([]BatchJob, int, error) {
+			q := cloneValues(base)
+			q.Set("from", strconv.Itoa(from))
+			q.Set("size", strconv.Itoa(size))
+			var out struct {
+				From     flexInt64  `json:"from"`
+				Total    flexInt64  `json:"total"`
+				Sessions []BatchJob `json:"sessions"`
 			}
-			fresh++
-			if !fn(j) {
-				return nil
-			}
-		}
-		from += len(out.Sessions)
-		total := int(out.Total)
-		if len(out.Sessions) < size || fresh == 0 || (total > 0 && from >= total) {
-			return nil
-		}
-	}
+			call := batchCall(op, "", http.MethodGet)
+			call.query = q
+			_, err := c.do(ctx, call, &out)
+			return out.Sessions, int(out.Total), err
+		},
+	}, fn)
 }
 
 // CancelBatchJob sends one DELETE /v2.0/{project_id}/batches/{id} and checks

@@ -18,7 +18,8 @@ func (c *Client) FindBatchJobBySubmission(ctx context.Context, queue, name, mark
 	if marker == "" || queue == "" {
 		return nil, errors.New("dli: find batch job by submission: a queue and a marker are needed")
 	}
-	job, err := c.reconcile(ctx, &CreateBatchJobRequest{Queue: queue, Name: name}, marker, since)
+	req := &CreateBatchJobRequest{Queue: queue, Name: name}
+	job, err := lookTwice(ctx, c, func(ctx context.Context) (*BatchJob, error) { return c.findSubmission(ctx, req, marker, since) })
 	if job != nil {
 		job.SubmissionID = marker
 	}

@@ -114,80 +114,13 @@ func (c *Client) lastLogLines(ctx context.Context, id string) []string {
 	return lines
 }
 
-// CancelAndWait cancels a job the way destroy needs it and waits until it is
-// terminal. known is the state the caller last saw ("" = unknown).
-//
-//   - known terminal: returned at once, with no request (a finished job never
-//     becomes active again).
-//   - known active: DELETE directly; unknown: one GET state first, DELETE
-//     only if the job is still active (a finished job costs one request).
-//   - not found at any step: done, ("", nil).
-//   - DELETE says the job already finished: done; the state is read once to
-//     report it.
-//   - a state DLI does not document: an *UnexpectedStateError at once.
-//   - the state read and the DELETE tolerate up to 3 consecutive transient
-//     errors, as the polling does.
-//   - after DELETE: poll the state (first poll after PollInterval, no fixed
-//     delays) until success or dead, with WaitForBatchJob's tolerance and
-//     context bound.
+// CancelAndWait is StopBatchJob with a failure after an accepted cancel reported as the
+// failure itself (its message unchanged), not as a *CancelAcceptedError. The end of ctx is still
+// a *WaitEndedError.
 func (c *Client) CancelAndWait(ctx context.Context, id string, known JobState) (JobState, error) {
-	if err := checkBatchID("cancel batch job", id); err != nil {
-		return "", err
-	}
-	state := ParseJobState(string(known))
-	if state.IsTerminal() {
-		return state, nil
-	}
-	readState := func() (JobState, error) {
-		var s JobState
-		err := c.tolerateTransient(ctx, func() error {
-			var err error
-			s, err = c.GetBatchJobState(ctx, id)
-			return err
-		})
-		if err == nil && !s.IsKnown() {
-			return s, &UnexpectedStateError{Subject: "batch job " + id, State: string(s), Known: batchStateNames()}
-		}
-		return s, err
-	}
-	if !state.IsActive() {
-		s, err := readState()
-		if err != nil {
-			if IsNotFound(err) {
-				return "", nil
-			}
-			return s, err
-		}
-		state = s
-		if state.IsTerminal() {
-			return state, nil
-		}
-	}
-
-	if err := c.tolerateTransient(ctx, func() error { return c.CancelBatchJob(ctx, id) }); err != nil {
-		switch {
-		case IsNotFound(err):
-			return "", nil
-		case IsAlreadyFinished(err):
-			s, serr := readState()
-			if serr != nil {
-				if IsNotFound(serr) {
-					return "", nil
-				}
-				return state, serr
-			}
-			if s.IsTerminal() {
-				return s, nil
-			}
-			state = s
-		default:
-			return state, err
-		}
-	}
-
-	final, err := c.waitForBatch(ctx, id, []JobState{StateSuccess, StateDead}, state)
-	if err != nil && IsNotFound(err) {
-		return "", nil
+	final, err := c.StopBatchJob(ctx, id, known)
+	if accepted, ok := err.(*CancelAcceptedError); ok { //nolint:errorlint // only StopBatchJob's own wrapper
+		return final, accepted.Err
 	}
 	return final, err
 }

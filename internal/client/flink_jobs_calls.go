@@ -53,26 +53,15 @@ type FlinkListOptions struct {
 }
 
 func (o FlinkListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("name", o.Name)
-	set("queue_name", o.Queue)
-	set("status", strings.ToLower(o.Status))
-	set("job_type", o.JobType)
-	set("order", o.Order)
-	if len(o.Tags) > 0 {
-		pairs := make([]string, 0, len(o.Tags))
-		for _, kv := range keyValues(o.Tags) {
-			pairs = append(pairs, kv.Key+"="+kv.Value)
-		}
-		q.Set("tags", strings.Join(pairs, ","))
-	}
+	q := newListQuery()
+	q.set("name", o.Name)
+	q.set("queue_name", o.Queue)
+	q.set("status", strings.ToLower(o.Status))
+	q.set("job_type", o.JobType)
+	q.set("order", o.Order)
+	q.tags(o.Tags)
 	q.Set("show_detail", "true")
-	return q
+	return q.Values
 }
 
 // ListFlinkJobs lists jobs with their details, following offset/limit pages
@@ -91,46 +80,23 @@ func (c *Client) eachFlinkJob(ctx context.Context, opts FlinkListOptions, fn fun
 		size = 100
 	}
 	base := opts.query()
-	seen := map[string]bool{}
-	for offset, page := 0, 0; ; page++ {
-		if page >= maxListPages {
-			return fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(size))
-		var out struct {
-			JobList struct {
-				Jobs []FlinkJob `json:"jobs"`
-			} `json:"job_list"`
-		}
-		call := flinkCall(op, "", http.MethodGet, "jobs")
-		call.query = q
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return err
-		}
-		if len(out.JobList.Jobs) == 0 {
-			return nil
-		}
-		fresh := 0
-		for _, j := range out.JobList.Jobs {
-			if j.ID != "" && seen[j.ID] {
-				continue
+	return walkPages(ctx, pageWalk[FlinkJob]{
+		op: op, size: size, key: func(j FlinkJob) string { return j.ID },
+		fetch: func(ctx context.Context, _, offset int) ([]FlinkJob, int, error) {
+			q := cloneValues(base)
+			q.Set("offset", strconv.Itoa(offset))
+			q.Set("limit", strconv.Itoa(size))
+			var out struct {
+				JobList struct {
+					Jobs []FlinkJob `json:"jobs"`
+				} `json:"job_list"`
 			}
-			seen[j.ID] = true
-			fresh++
-			if tagsMatch(j.Tags, opts.Tags) && !fn(j) {
-				return nil
-			}
-		}
-		if fresh == 0 {
-			return nil // a server that ignores offset
-		}
-		offset += len(out.JobList.Jobs)
-	}
+			call := flinkCall(op, "", http.MethodGet, "jobs")
+			call.query = q
+			_, err := c.do(ctx, call, &out)
+			return out.JobList.Jobs, 0, err
+		},
+	}, func(j FlinkJob) bool { return !tagsMatch(j.Tags, opts.Tags) || fn(j) })
 }
 
 // tagsMatch is the local half of the tags filter: jobs without tags in the

@@ -44,21 +44,9 @@ func (c *Client) CreateFlinkJob(ctx context.Context, req *FlinkJobRequest) (*Fli
 	ctx = tflog.SetField(ctx, "submission_id", marker)
 	call := flinkCall(op, "", http.MethodPost, req.Kind.route())
 	call.body = body
-	since := c.now()
-
-	for submission := 1; ; submission++ {
-		res, st, err := c.execute(ctx, call)
-		outcome, resubmittable := error(nil), false
-		switch {
-		case err != nil:
-			if !st.lastMaybeProcessed {
-				return nil, err
-			}
-			outcome, resubmittable = err, true
-		case res.status >= 200 && res.status <= 299:
-			if eerr := c.envelopeError(ctx, call, res); eerr != nil {
-				return nil, eerr // is_success "false": DLI refused it
-			}
+	return submit(ctx, c, submitSpec[FlinkJob]{
+		call: call, marker: marker, markerKey: "runtime_config " + FlinkSubmissionMarkerKey, envelope: true,
+		decode: func(ctx context.Context, res *apiResult) (*FlinkJob, error) {
 			var out struct {
 				Job *FlinkJob `json:"job"`
 			}
@@ -69,71 +57,20 @@ func (c *Client) CreateFlinkJob(ctx context.Context, req *FlinkJobRequest) (*Fli
 				}
 				return out.Job, nil
 			}
-			outcome = fmt.Errorf("dli: %s: HTTP %d without a usable job id: %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
-		case res.status < 500:
-			return nil, c.apiError(ctx, call, res)
-		default:
-			outcome = c.apiError(ctx, call, res)
-			switch res.status {
-			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-				resubmittable = true
+			return nil, fmt.Errorf("dli: %s: HTTP %d without a usable job id: %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
+		},
+		find: func(ctx context.Context, since time.Time) (*FlinkJob, error) {
+			return c.lookFlinkMarker(ctx, req, marker, since)
+		},
+		absent: func(outcome error, submissions int, cause error) error {
+			if cause != nil {
+				return fmt.Errorf("%w; no job carrying %s=%s was found: %w", outcome, FlinkSubmissionMarkerKey, marker, cause)
 			}
-		}
-		if res != nil {
-			if d, perr := http.ParseTime(res.header.Get("Date")); perr == nil && d.Before(since) {
-				since = d
-			}
-		}
-		tflog.Warn(ctx, "DLI "+op+": outcome unknown, looking for the created job", map[string]interface{}{
-			"error": outcome.Error(), "submission": submission,
-		})
-		job, lookupErr := c.findFlinkSubmission(ctx, req, marker, since)
-		switch {
-		case job != nil:
-			tflog.Info(ctx, "DLI "+op+": adopted the job created by an ambiguous request", map[string]interface{}{"job_id": job.ID})
-			return job, nil
-		case lookupErr != nil:
-			return nil, &OutcomeUnknownError{Operation: op, MarkerKey: "runtime_config " + FlinkSubmissionMarkerKey,
-				Marker: marker, Submissions: submission, Err: outcome, LookupErr: lookupErr}
-		case !resubmittable || ctx.Err() != nil || submission > c.maxRetries:
-			return nil, fmt.Errorf("%w; no job carrying %s=%s was found after %s; not sent again",
-				outcome, FlinkSubmissionMarkerKey, marker, plural(submission, "request"))
-		}
-		if err := sleepCtx(ctx, c.retryWait(submission-1, nil)); err != nil {
-			return nil, fmt.Errorf("%w; no job carrying %s=%s was found: %w", outcome, FlinkSubmissionMarkerKey, marker, err)
-		}
-	}
-}
-
-// findFlinkSubmission runs the lookup twice, a backoff apart (a job committed
-// by an answer that was lost may show late), with its own budget for
-// transient failures; on a context already over it continues on a detached,
-// bounded one.
-func (c *Client) findFlinkSubmission(ctx context.Context, req *FlinkJobRequest, marker string, since time.Time) (*FlinkJob, error) {
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.reconcileTimeout)
-		defer cancel()
-	}
-	for lookup, retries := 0, 0; lookup < reconcileLookups; {
-		job, err := c.lookFlinkMarker(ctx, req, marker, since)
-		if err != nil && isTransient(err) && retries < c.reconcileRetries && ctx.Err() == nil {
-			retries++
-			if serr := sleepCtx(ctx, c.retryWait(retries-1, nil)); serr != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err != nil || job != nil {
-			return job, err
-		}
-		if lookup++; lookup < reconcileLookups {
-			if err := sleepCtx(ctx, c.retryWait(0, nil)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return nil, nil
+			return fmt.Errorf("%w; no job carrying %s=%s was found after %s; not sent again",
+				outcome, FlinkSubmissionMarkerKey, marker, plural(submissions, "request"))
+		},
+		id: func(j *FlinkJob) string { return j.ID },
+	})
 }
 
 // lookFlinkMarker lists the jobs of the request's name (newest first, with

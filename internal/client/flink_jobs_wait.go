@@ -86,7 +86,7 @@ func (c *Client) waitFlink(ctx context.Context, id, goal string, judge func(Flin
 // known is the status the caller last saw ("" = unknown, read first). A job
 // already stopped costs no stop request, one stopping (job_canceling) is
 // only waited for. The detail last read is returned (nil when the job was
-// not read).
+// not read). A failure after DLI accepted the stop is a *CancelAcceptedError.
 func (c *Client) StopFlinkJobAndWait(ctx context.Context, id string, savepoint bool, known FlinkJobStatus) (*FlinkJob, error) {
 	if err := checkFlinkID("stop Flink job", id); err != nil {
 		return nil, err
@@ -107,12 +107,21 @@ func (c *Client) StopFlinkJobAndWait(ctx context.Context, id string, savepoint b
 		}
 		status = job.Status
 	}
-	if status != FlinkCanceling {
-		if _, err := c.StopFlinkJob(ctx, id, savepoint); err != nil {
-			return nil, err
-		}
+	if status == FlinkCanceling {
+		return c.WaitForFlinkJobStopped(ctx, id)
 	}
-	return c.WaitForFlinkJobStopped(ctx, id)
+	if _, err := c.StopFlinkJob(ctx, id, savepoint); err != nil {
+		return nil, err
+	}
+	job, err := c.WaitForFlinkJobStopped(ctx, id)
+	if err != nil && !IsNotFound(err) {
+		last := string(status)
+		if job != nil {
+			last = string(job.Status)
+		}
+		err = &CancelAcceptedError{Subject: "Flink job " + id, LastState: last, Request: "stop", Err: err}
+	}
+	return job, err
 }
 
 // StopAndDeleteFlinkJob is what destroy needs: a job that runs is stopped

@@ -175,38 +175,29 @@ const poolListPage = 100
 func (c *Client) ListPools(ctx context.Context, opts PoolListOptions) ([]ElasticResourcePool, error) {
 	const op = "list elastic resource pools"
 	var all []ElasticResourcePool
-	seen := map[string]bool{}
-	for offset, page := 0, 0; ; page++ {
-		if page >= maxListPages {
-			return nil, fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(poolListPage)}}
-		for k, v := range map[string]string{"name": opts.Name, "status": opts.Status, "tags": tagFilter(opts.Tags)} {
-			if v != "" {
-				q.Set(k, v)
+	err := walkPages(ctx, pageWalk[ElasticResourcePool]{
+		op: op, size: poolListPage, shortEnds: true,
+		key: func(p ElasticResourcePool) string { return "name " + p.Name }, // a nameless pool is one too
+		fetch: func(ctx context.Context, _, offset int) ([]ElasticResourcePool, int, error) {
+			q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(poolListPage)}}
+			for k, v := range map[string]string{"name": opts.Name, "status": opts.Status, "tags": tagFilter(opts.Tags)} {
+				if v != "" {
+					q.Set(k, v)
+				}
 			}
-		}
-		call := poolCall(op, "", http.MethodGet)
-		call.query = q
-		var out struct {
-			Pools []ElasticResourcePool `json:"elastic_resource_pools"`
-		}
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return nil, err
-		}
-		fresh := 0
-		for _, p := range out.Pools {
-			if !seen[p.Name] {
-				seen[p.Name] = true
-				all = append(all, p)
-				fresh++
+			call := poolCall(op, "", http.MethodGet)
+			call.query = q
+			var out struct {
+				Pools []ElasticResourcePool `json:"elastic_resource_pools"`
 			}
-		}
-		offset += len(out.Pools)
-		if len(out.Pools) < poolListPage || fresh == 0 {
-			return all, nil
-		}
+			_, err := c.do(ctx, call, &out)
+			return out.Pools, 0, err
+		},
+	}, func(p ElasticResourcePool) bool { all = append(all, p); return true })
+	if err != nil {
+		return nil, err
 	}
+	return all, nil
 }
 
 // GetPool finds one pool by its exact name (case-insensitive) in the list;

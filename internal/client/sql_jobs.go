@@ -152,33 +152,18 @@ type SQLListOptions struct {
 const SQLListMaxPageSize = 100
 
 func (o SQLListOptions) query() url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("queue_name", o.Queue)
-	set("job-status", strings.ToUpper(o.Status))
-	set("job-type", strings.ToUpper(o.JobType))
-	set("sql_pattern", o.SQLPattern)
-	set("owner", o.Owner)
-	set("job-id", o.JobID)
-	set("order", o.Order)
-	if len(o.Tags) > 0 {
-		parts := make([]string, 0, len(o.Tags))
-		for _, k := range sortedKeys(o.Tags) {
-			parts = append(parts, k+"="+o.Tags[k])
-		}
-		q.Set("tags", strings.Join(parts, ","))
-	}
-	if !o.StartAfter.IsZero() {
-		q.Set("start", strconv.FormatInt(o.StartAfter.UnixMilli(), 10))
-	}
-	if !o.StartBefore.IsZero() {
-		q.Set("end", strconv.FormatInt(o.StartBefore.UnixMilli(), 10))
-	}
-	return q
+	q := newListQuery()
+	q.set("queue_name", o.Queue)
+	q.set("job-status", strings.ToUpper(o.Status))
+	q.set("job-type", strings.ToUpper(o.JobType))
+	q.set("sql_pattern", o.SQLPattern)
+	q.set("owner", o.Owner)
+	q.set("job-id", o.JobID)
+	q.set("order", o.Order)
+	q.tags(o.Tags)
+	q.millis("start", o.StartAfter)
+	q.millis("end", o.StartBefore)
+	return q.Values
 }
 
 // ListSQLJobs lists jobs, following current-page from 1 until an empty or short page, the
@@ -201,46 +186,22 @@ func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQ
 		size = SQLListMaxPageSize
 	}
 	base := opts.query()
-	seen := make(map[string]bool)
-	listed := 0
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		for k, v := range base {
-			q[k] = v
-		}
-		q.Set("page-size", strconv.Itoa(size))
-		q.Set("current-page", strconv.Itoa(page))
-		var out struct {
-			JobCount flexInt64 `json:"job_count"`
-			Jobs     []SQLJob  `json:"jobs"`
-		}
-		call := sqlCall(op, "", http.MethodGet)
-		call.query = q
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return err
-		}
-		fresh := 0
-		for _, j := range out.Jobs {
-			if j.ID != "" {
-				if seen[j.ID] {
-					continue
-				}
-				seen[j.ID] = true
+	return walkPages(ctx, pageWalk[SQLJob]{
+		op: op, size: size, shortEnds: true, key: func(j SQLJob) string { return j.ID },
+		fetch: func(ctx context.Context, page, _ int) ([]SQLJob, int, error) {
+			q := cloneValues(base)
+			q.Set("page-size", strconv.Itoa(size))
+			q.Set("current-page", strconv.Itoa(page+1))
+			var out struct {
+				JobCount flexInt64 `json:"job_count"`
+				Jobs     []SQLJob  `json:"jobs"`
 			}
-			fresh++
-			if !fn(j) {
-				return nil
-			}
-		}
-		listed += len(out.Jobs)
-		total := int(out.JobCount)
-		if len(out.Jobs) < size || fresh == 0 || (total > 0 && listed >= total) {
-			return nil
-		}
-	}
+			call := sqlCall(op, "", http.MethodGet)
+			call.query = q
+			_, err := c.do(ctx, call, &out)
+			return out.Jobs, int(out.JobCount), err
+		},
+	}, fn)
 }
 
 // SQLJobResult is the preview of a QUERY job's result.

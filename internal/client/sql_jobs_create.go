@@ -82,70 +82,34 @@ func (c *Client) CreateSQLJob(ctx context.Context, req *CreateSQLJobRequest) (*S
 	}
 	ctx = WithSecrets(ctx, SQLJobSecrets(req)...)
 	ctx = tflog.SetField(ctx, "submission_id", marker)
-	since := c.now()
 	call := sqlCall(op, "", http.MethodPost, "submit-job")
 	call.body = body
-
-	for submission := 1; ; submission++ {
-		res, st, err := c.execute(ctx, call)
-		var outcome error
-		resubmittable := false
-		switch {
-		case err != nil:
-			if !st.lastMaybeProcessed {
-				return nil, err
-			}
-			outcome, resubmittable = err, true
-		case res.status >= 200 && res.status <= 299:
-			if eerr := c.envelopeError(ctx, call, res); eerr != nil {
-				return nil, eerr // DLI read the request and refused it
-			}
+	return submit(ctx, c, submitSpec[SQLSubmission]{
+		call: call, marker: marker, markerKey: "tag " + SQLSubmissionMarkerTagKey, envelope: true,
+		decode: func(ctx context.Context, res *apiResult) (*SQLSubmission, error) {
 			var a submitSQLAnswer
 			jerr := json.Unmarshal(res.body, &a)
-			if jerr == nil && ValidSQLJobID(string(a.JobID)) {
+			switch {
+			case jerr == nil && ValidSQLJobID(string(a.JobID)):
 				return &SQLSubmission{ID: string(a.JobID), JobType: strings.ToUpper(string(a.JobType)),
 					JobMode: strings.ToLower(string(a.JobMode)), SubmissionID: marker}, nil
+			case jerr == nil && a.JobID != "":
+				return nil, fmt.Errorf("dli: %s: HTTP %d with an invalid job_id %q", op, res.status, truncate(c.scrub(ctx, string(a.JobID)), 80))
 			}
-			if jerr == nil && a.JobID != "" {
-				outcome = fmt.Errorf("dli: %s: HTTP %d with an invalid job_id %q", op, res.status, truncate(c.scrub(ctx, string(a.JobID)), 80))
-			} else {
-				outcome = fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
+			return nil, fmt.Errorf("dli: %s: HTTP %d with an unreadable body %q", op, res.status, truncate(c.scrub(ctx, string(res.body)), 200))
+		},
+		find: func(ctx context.Context, since time.Time) (*SQLSubmission, error) {
+			job, err := c.findSQLSubmission(ctx, req, marker, since)
+			if job == nil {
+				return nil, err
 			}
-		case res.status < 500:
-			return nil, c.apiError(ctx, call, res)
-		default:
-			outcome = c.apiError(ctx, call, res)
-			switch res.status {
-			case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-				resubmittable = true
-			}
-		}
-		if res != nil {
-			if d, perr := http.ParseTime(res.header.Get("Date")); perr == nil && d.Before(since) {
-				since = d // the server's clock is behind ours: so is its start_time
-			}
-		}
-
-		tflog.Warn(ctx, "DLI submit SQL job: outcome unknown, looking for the submitted job", map[string]interface{}{
-			"error": outcome.Error(), "submission": submission,
-		})
-		job, lookupErr := c.reconcileSQL(ctx, req, marker, since)
-		if job != nil {
-			tflog.Info(ctx, "DLI submit SQL job: adopted the job created by an ambiguous submission", map[string]interface{}{"job_id": job.ID})
 			return &SQLSubmission{ID: job.ID, JobType: job.JobType, JobMode: job.JobMode, SubmissionID: marker, Adopted: job}, nil
-		}
-		if lookupErr != nil {
-			return nil, &OutcomeUnknownError{Operation: op, MarkerKey: "tag " + SQLSubmissionMarkerTagKey, Marker: marker,
-				Submissions: submission, Err: outcome, LookupErr: lookupErr}
-		}
-		if !resubmittable || ctx.Err() != nil || submission > c.maxRetries {
-			return nil, sqlAbsentError(outcome, marker, submission, nil)
-		}
-		tflog.Warn(ctx, "DLI submit SQL job: no job was created, submitting again", map[string]interface{}{"submission": submission + 1})
-		if err := sleepCtx(ctx, c.retryWait(submission-1, nil)); err != nil {
-			return nil, sqlAbsentError(outcome, marker, submission, err)
-		}
-	}
+		},
+		absent: func(outcome error, submissions int, cause error) error {
+			return absentError(outcome, "tagged "+SQLSubmissionMarkerTagKey+"="+marker, submissions, cause)
+		},
+		id: func(s *SQLSubmission) string { return s.ID },
+	})
 }
 
 // SQLJobSecrets lists what a submission must never show back: the statement (which can carry
@@ -156,53 +120,6 @@ func SQLJobSecrets(req *CreateSQLJobRequest) []string {
 		out = append(out, v)
 	}
 	return out
-}
-
-func sqlAbsentError(outcome error, marker string, submissions int, cause error) error {
-	var err error
-	if submissions == 1 {
-		err = fmt.Errorf("%w; no job tagged %s=%s was found; not resubmitted", outcome, SQLSubmissionMarkerTagKey, marker)
-	} else {
-		err = fmt.Errorf("%w; no job tagged %s=%s was found after %d submissions with that marker; giving up",
-			outcome, SQLSubmissionMarkerTagKey, marker, submissions)
-	}
-	if cause != nil {
-		return fmt.Errorf("%w: %w", err, cause)
-	}
-	return err
-}
-
-// reconcileSQL looks for the job carrying marker, twice with a short pause (a job committed by
-// an answer that timed out may become visible late), retrying transient lookup failures up to
-// reconcileRetries times. When ctx is already done it goes on, bounded, on a detached context.
-func (c *Client) reconcileSQL(ctx context.Context, req *CreateSQLJobRequest, marker string, since time.Time) (*SQLJob, error) {
-	if ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.reconcileTimeout)
-		defer cancel()
-	}
-	retries := 0
-	for lookup := 0; lookup < reconcileLookups; {
-		job, err := c.findSQLSubmission(ctx, req, marker, since)
-		switch {
-		case err != nil && isTransient(err) && retries < c.reconcileRetries && ctx.Err() == nil:
-			tflog.Debug(ctx, "DLI: looking for a SQL submission failed, trying again", map[string]interface{}{"error": err.Error()})
-			if serr := sleepCtx(ctx, c.retryWait(retries, nil)); serr != nil {
-				return nil, err
-			}
-			retries++
-			continue
-		case err != nil || job != nil:
-			return job, err
-		}
-		lookup++
-		if lookup < reconcileLookups {
-			if err := sleepCtx(ctx, c.retryWait(0, nil)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return nil, nil
 }
 
 // findSQLSubmission lists the jobs tagged with marker (DLI's tag filter is fuzzy, and may be
@@ -217,28 +134,13 @@ func (c *Client) findSQLSubmission(ctx context.Context, req *CreateSQLJobRequest
 		StartAfter: since.Add(-c.reconcileWindow),
 	}
 	var found *SQLJob
-	var candidates []string
-	unchecked, scanned := 0, 0
+	var l markerLookup
 	err := c.eachSQLJob(ctx, opts, func(j SQLJob) bool {
-		scanned++
-		switch {
-		case j.SubmissionID == marker && ValidSQLJobID(j.ID):
+		hit, more := l.see(j.ID, ValidSQLJobID(j.ID), j.SubmissionID == marker, !j.tagsReported)
+		if hit {
 			found = &j
-			return false
-		case j.SubmissionID == marker:
-			unchecked++ // ours, with an id that cannot be used
-		case !j.tagsReported:
-			if ValidSQLJobID(j.ID) {
-				candidates = append(candidates, j.ID)
-			} else {
-				unchecked++
-			}
 		}
-		if scanned >= maxReconcileScan {
-			unchecked++ // the rest of the window was not looked at
-			return false
-		}
-		return true
+		return more
 	})
 	if err != nil {
 		return nil, err
@@ -246,24 +148,5 @@ func (c *Client) findSQLSubmission(ctx context.Context, req *CreateSQLJobRequest
 	if found != nil {
 		return found, nil
 	}
-	if len(candidates) > maxDetailLookups {
-		unchecked += len(candidates) - maxDetailLookups
-		candidates = candidates[:maxDetailLookups]
-	}
-	for _, id := range candidates {
-		j, err := c.GetSQLJob(ctx, id)
-		if err != nil {
-			if IsNotFound(err) {
-				continue
-			}
-			return nil, err
-		}
-		if j.SubmissionID == marker {
-			return j, nil
-		}
-	}
-	if unchecked > 0 {
-		return nil, fmt.Errorf("dli: list SQL jobs: %w (%d not checked after %d listed)", errLookupUndecided, unchecked, scanned)
-	}
-	return nil, nil
+	return settle(ctx, &l, "SQL jobs", c.GetSQLJob, func(j *SQLJob) bool { return j.SubmissionID == marker })
 }

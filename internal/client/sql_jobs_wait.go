@@ -79,96 +79,44 @@ func containsSQLStatus(list []SQLJobStatus, s SQLJobStatus) bool {
 	return false
 }
 
-// CancelSQLJobAndWait cancels a job the way destroy needs it and waits until it is terminal.
-// known is the status the caller last saw ("" = unknown). It returns the final status.
+// CancelSQLJobAndWait cancels a job the way destroy needs it and waits until it is terminal
+// (see cancelAndWait). known is the status the caller last saw ("" = unknown). It returns the
+// final status.
 //
-//   - known terminal: returned at once, with no request;
-//   - known active: DELETE directly; unknown: one status read first, DELETE only if active;
-//   - not found at any step: done, ("", nil);
-//   - DELETE refused by DLI (a DLI-coded 4xx, or is_success false; DLI's answer for a finished
-//     job is UNCONFIRMED: "already finished" phrasings, DLI.0007, or something else): the
-//     status is read once; terminal means done, otherwise the refusal is the error;
-//   - a status DLI does not document: an *UnexpectedStateError at once;
-//   - reads and the DELETE tolerate up to 3 consecutive transient errors;
-//   - after DELETE: poll until FINISHED, FAILED or CANCELLED, bounded by ctx.
+// A DELETE refused by DLI (a DLI-coded 4xx, or is_success false; DLI's answer for a finished
+// job is UNCONFIRMED: "already finished" phrasings, DLI.0007, or something else) is followed by
+// one status read; terminal means done, otherwise the refusal is the error. After the cancel,
+// the wait is for FINISHED, FAILED or CANCELLED, and a failure then is a *CancelAcceptedError.
 func (c *Client) CancelSQLJobAndWait(ctx context.Context, id string, known SQLJobStatus) (SQLJobStatus, error) {
 	if err := checkSQLJobID("cancel SQL job", id); err != nil {
 		return "", err
 	}
-	status := ParseSQLJobStatus(string(known))
-	if status.IsTerminal() {
-		return status, nil
-	}
-	read := func() (SQLJobStatus, error) {
-		var s SQLJobStatus
-		err := c.tolerateTransient(ctx, func() error {
+	return cancelAndWait(ctx, c, cancelSpec[SQLJobStatus]{
+		subject: "SQL job " + id,
+		known:   sqlStatusNames(),
+		read: func(ctx context.Context) (SQLJobStatus, error) {
 			j, err := c.GetSQLJob(ctx, id)
-			if err == nil {
-				s = j.Status
+			if err != nil {
+				return "", err
 			}
-			return err
-		})
-		if err == nil && !s.IsKnown() {
-			return s, &UnexpectedStateError{Subject: "SQL job " + id, State: string(s), Known: sqlStatusNames()}
-		}
-		return s, err
-	}
-	if !status.IsActive() {
-		s, err := read()
-		switch {
-		case IsNotFound(err):
-			return "", nil
-		case err != nil:
-			return s, err
-		case s.IsTerminal():
-			return s, nil
-		}
-		status = s
-	}
-
-	if err := c.tolerateTransient(ctx, func() error { return c.CancelSQLJob(ctx, id) }); err != nil {
-		if IsNotFound(err) {
-			return "", nil
-		}
-		if e, ok := asAPIError(err); !ok || !sqlRefusal(e) {
-			return status, err
-		}
-		s, serr := read()
-		switch {
-		case IsNotFound(serr):
-			return "", nil
-		case serr != nil:
-			return status, serr
-		case s.IsTerminal():
-			return s, nil
-		case !IsAlreadyFinished(err):
-			return s, err // refused for another reason: the job still runs
-		}
-		status = s
-	}
-	all := []SQLJobStatus{SQLStatusFinished, SQLStatusFailed, SQLStatusCancelled}
-	job, err := c.waitForSQL(ctx, id, all, status)
-	if err != nil {
-		if IsNotFound(err) {
-			return "", nil
-		}
-		if job != nil {
-			return job.Status, &SQLCancelWaitError{ID: id, Err: err}
-		}
-		return status, &SQLCancelWaitError{ID: id, Err: err}
-	}
-	return job.Status, nil
+			return j.Status, nil
+		},
+		cancel: func(ctx context.Context) error { return c.CancelSQLJob(ctx, id) },
+		reread: func(err error) bool {
+			e, ok := asAPIError(err)
+			return ok && sqlRefusal(e)
+		},
+		wait: func(ctx context.Context, from SQLJobStatus) (SQLJobStatus, error) {
+			all := []SQLJobStatus{SQLStatusFinished, SQLStatusFailed, SQLStatusCancelled}
+			job, err := c.waitForSQL(ctx, id, all, from)
+			if job == nil {
+				return from, err
+			}
+			return job.Status, err
+		},
+	}, ParseSQLJobStatus(string(known)))
 }
 
-// SQLCancelWaitError reports that DLI accepted the cancel of a SQL job but the wait for its end
-// failed (typically the context's deadline): the job may still be ending.
-type SQLCancelWaitError struct {
-	ID  string
-	Err error
-}
-
-func (e *SQLCancelWaitError) Error() string {
-	return fmt.Sprintf("dli: cancel of SQL job %s accepted, but waiting for it to end failed: %v", e.ID, e.Err)
-}
-
-func (e *SQLCancelWaitError) Unwrap() error { return e.Err }
+// SQLCancelWaitError is the name CancelSQLJobAndWait's accepted-but-not-ended ending had before
+// every collection shared CancelAcceptedError.
+type SQLCancelWaitError = CancelAcceptedError

@@ -45,9 +45,9 @@ type pollTarget struct {
 // PollInterval; the interval then doubles up to PollIntervalMax. Up to
 // maxConsecutiveTransient transient read errors in a row (see isTransient)
 // are tolerated. last is the state known on entry ("" = unknown); the state
-// last seen is returned with every outcome. When ctx ends, the error says
-// "interrupted" (canceled) or "timed out" (deadline), names the last state
-// and wraps ctx.Err().
+// last seen is returned with every outcome. When ctx ends, the error is a
+// *WaitEndedError: it says "interrupted" (canceled) or "timed out"
+// (deadline), names the last state and wraps ctx.Err().
 func (c *Client) poll(ctx context.Context, t pollTarget, last string, refresh refreshFunc) (string, error) {
 	delay, next := c.pollInterval, c.growPoll(c.pollInterval)
 	transient := 0
@@ -98,15 +98,18 @@ func stateText(s string) string {
 	return s
 }
 
-// waitEndError reports the end of the caller's context during a wait: a
-// cancellation (Ctrl-C) is an interruption, a deadline a timeout.
+// waitEndError reports the end of the caller's context during a wait as a
+// *WaitEndedError: a cancellation (Ctrl-C) is an interruption, a deadline a
+// timeout. Its message names both and the last state.
 func waitEndError(t pollTarget, last string, cause error) error {
+	interrupted := errors.Is(cause, context.Canceled)
 	how := "timed out"
-	if errors.Is(cause, context.Canceled) {
+	if interrupted {
 		how = "interrupted"
 	}
-	return fmt.Errorf("dli: %s while waiting for %s to reach %s (last state: %s): %w",
-		how, t.what, t.goal, stateText(last), cause)
+	return &WaitEndedError{Subject: t.what, LastState: last, Interrupted: interrupted,
+		Err: fmt.Errorf("dli: %s while waiting for %s to reach %s (last state: %s): %w",
+			how, t.what, t.goal, stateText(last), cause)}
 }
 
 // isTransient reports errors worth another try: no HTTP answer (transport

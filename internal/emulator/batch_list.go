@@ -1,8 +1,8 @@
 package emulator
 
 import (
+	"cmp"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -62,20 +62,11 @@ var listOrders = []string{"CREATE_TIME_DESC", "CREATE_TIME_ASC", "DURATION_DESC"
 var listStates = []string{StateStarting, StateRunning, StateRecovering, StateSuccess, StateDead}
 
 func (b *batchService) handleList(c *call) response {
-	r := c.r
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := fromSize.parse(q)
+	q, pg, e := listQuery(c, fromSize)
 	if e != nil {
 		return *e
 	}
-	start, e := queryInt(q, "start", -1)
-	if e != nil {
-		return *e
-	}
-	end, e := queryInt(q, "end", -1)
+	start, end, e := timeRange(q)
 	if e != nil {
 		return *e
 	}
@@ -83,12 +74,9 @@ func (b *batchService) handleList(c *call) response {
 	if order == "" {
 		order = "CREATE_TIME_DESC"
 	}
-	if !slices.Contains(listOrders, order) {
-		return badRequest("The parameter order is invalid: %q, it must be one of %s", order, strings.Join(listOrders, ", "))
-	}
 	state := q.Get("state")
-	if state != "" && !slices.Contains(listStates, state) {
-		return badRequest("The parameter state is invalid: %q, it must be one of %s", state, strings.Join(listStates, ", "))
+	if e := cmp.Or(oneOf("order", order, listOrders), oneOf("state", state, listStates)); e != nil {
+		return *e
 	}
 	queue := firstOf(q, "queue_name", "cluster_name")
 	name := firstOf(q, "job_name", "job-name")

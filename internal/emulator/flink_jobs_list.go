@@ -1,7 +1,7 @@
 package emulator
 
 import (
-	"net/url"
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -43,21 +43,15 @@ func flinkTagsMatch(tags map[string]string, terms []tagTerm) bool {
 // queue_name, status, job_type, user_name and tags; order by job ID (desc
 // by default); offset/limit paging with an empty page past the end.
 func (f *flinkService) handleList(c *call) response {
-	q, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := offsetLimit.parse(q)
+	q, pg, e := listQuery(c, offsetLimit)
 	if e != nil {
 		return *e
 	}
 	status, jobType, order := q.Get("status"), q.Get("job_type"), q.Get("order")
-	switch {
-	case status != "" && !slices.Contains(flinkStatuses, status):
-		return badRequest("The parameter status is invalid: %q, it must be one of %s", status, strings.Join(flinkStatuses, ", "))
-	case jobType != "" && !slices.Contains(flinkListTypes, jobType):
-		return badRequest("The parameter job_type is invalid: %q, it must be one of %s", jobType, strings.Join(flinkListTypes, ", "))
-	case order != "" && order != "asc" && order != "desc":
+	if e := cmp.Or(oneOf("status", status, flinkStatuses), oneOf("job_type", jobType, flinkListTypes)); e != nil {
+		return *e
+	}
+	if order != "" && order != "asc" && order != "desc" {
 		return badRequest("The parameter order is invalid: %q, it must be asc or desc", order)
 	}
 	showDetail := false

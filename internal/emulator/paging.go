@@ -3,7 +3,9 @@ package emulator
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // queryInt parses an optional integer query parameter.
@@ -118,4 +120,39 @@ func (p page) bounds(n int) (lo, hi int) {
 func pageOf[T any](items []T, p page) []T {
 	lo, hi := p.bounds(len(items))
 	return append([]T{}, items[lo:hi]...)
+}
+
+// listQuery parses a list's query string and its page (in style st); a bad one is 400 DLI.0001.
+func listQuery(c *call, st pageStyle) (url.Values, page, *response) {
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		r := badRequest("The query string is invalid: %v", err)
+		return nil, page{}, &r
+	}
+	pg, e := st.parse(q)
+	if e != nil {
+		return nil, page{}, e
+	}
+	return q, pg, nil
+}
+
+// timeRange reads a list's optional start and end (Unix milliseconds; -1 when absent).
+func timeRange(q url.Values) (start, end int64, e *response) {
+	if start, e = queryInt(q, "start", -1); e != nil {
+		return 0, 0, e
+	}
+	if end, e = queryInt(q, "end", -1); e != nil {
+		return 0, 0, e
+	}
+	return start, end, nil
+}
+
+// oneOf checks an optional enumerated parameter: "" or one of allowed, else 400 DLI.0001
+// listing them.
+func oneOf(param, v string, allowed []string) *response {
+	if v == "" || slices.Contains(allowed, v) {
+		return nil
+	}
+	r := badRequest("The parameter %s is invalid: %q, it must be one of %s", param, v, strings.Join(allowed, ", "))
+	return &r
 }

@@ -1,7 +1,10 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -88,5 +91,51 @@ func TestPagingDefaultSizes(t *testing.T) {
 		if n := len(pageOf(items, p)); n != c.want {
 			t.Errorf("%s/%s default page has %d items, want %d", c.style.offsetKey, c.style.sizeKey, n, c.want)
 		}
+	}
+}
+
+// The list routes' shared query checks: the first bad parameter is the one named.
+func TestListQueryChecks(t *testing.T) {
+	tests := []struct {
+		query string
+		want  string // "" = accepted
+	}{
+		{query: "from=2&size=5&start=10&end=20&order=CREATE_TIME_ASC"},
+		{query: "%zz", want: "The query string is invalid"},
+		{query: "size=0", want: "The parameter size is invalid: 0, it must be at least 1"},
+		{query: "start=x", want: `The parameter start is invalid: "x" is not an integer`},
+		{query: "end=y&start=x", want: `The parameter start is invalid`},
+		{query: "end=y", want: `The parameter end is invalid: "y" is not an integer`},
+		{query: "order=up&state=gone", want: `The parameter order is invalid: "up", it must be one of CREATE_TIME_DESC, CREATE_TIME_ASC, DURATION_DESC, DURATION_ASC`},
+		{query: "state=gone", want: `The parameter state is invalid: "gone", it must be one of`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			c := &call{r: httptest.NewRequest(http.MethodGet, "/x?"+tt.query, nil)}
+			var e *response
+			q, pg, e := listQuery(c, fromSize)
+			if e == nil {
+				_, _, e = timeRange(q)
+			}
+			if e == nil {
+				e = cmp.Or(oneOf("order", q.Get("order"), listOrders), oneOf("state", q.Get("state"), listStates))
+			}
+			var msg struct {
+				Code string `json:"error_code"`
+				Msg  string `json:"error_msg"`
+			}
+			if e != nil {
+				_ = json.Unmarshal(e.body, &msg)
+			}
+			switch {
+			case tt.want == "" && e != nil:
+				t.Fatalf("refused: %s", e.body)
+			case tt.want == "" && (pg.start != 2 || pg.size != 5):
+				t.Fatalf("page %+v", pg)
+			case tt.want != "" && (e == nil || e.status != http.StatusBadRequest || msg.Code != CodeParameter ||
+				!strings.HasPrefix(msg.Msg, tt.want)):
+				t.Fatalf("answer %+v (%+v), want 400 with %q", e, msg, tt.want)
+			}
+		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -113,11 +112,7 @@ func (s *poolService) handleListQueues(c *call) response {
 	if errResp != nil {
 		return *errResp
 	}
-	q, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := poolPaging.parse(q)
+	q, pg, e := listQuery(c, poolPaging)
 	if e != nil {
 		return *e
 	}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -155,11 +154,7 @@ func (s *poolService) handleCreate(c *call) response {
 var poolPaging = pageStyle{offsetKey: "offset", sizeKey: "limit", defaultSize: 100, maxSize: 100}
 
 func (s *poolService) handleList(c *call) response {
-	q, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := poolPaging.parse(q)
+	q, pg, e := listQuery(c, poolPaging)
 	if e != nil {
 		return *e
 	}

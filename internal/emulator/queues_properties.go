@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,11 +89,7 @@ func (s *queueService) handleGetProperties(c *call) response {
 	if errResp != nil {
 		return *errResp
 	}
-	query, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := propertyPaging.parse(query)
+	_, pg, e := listQuery(c, propertyPaging)
 	if e != nil {
 		return *e
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -262,11 +261,7 @@ var queueOrders = map[string]func(a, b queueListItem) bool{
 }
 
 func (s *queueService) handleList(c *call) response {
-	q, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := queuePaging.parse(q)
+	q, pg, e := listQuery(c, queuePaging)
 	if e != nil {
 		return *e
 	}

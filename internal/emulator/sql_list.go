@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/url"
 	"slices"
@@ -205,37 +206,26 @@ func tagsMatch(tags []sqlTag, filter string) bool {
 }
 
 func (q *sqlService) handleList(c *call) response {
-	qs, err := url.ParseQuery(c.r.URL.RawQuery)
-	if err != nil {
-		return badRequest("The query string is invalid: %v", err)
-	}
-	pg, e := currentPage.parse(qs)
+	qs, pg, e := listQuery(c, currentPage)
 	if e != nil {
 		return *e
 	}
-	start, e := queryInt(qs, "start", -1)
-	if e != nil {
-		return *e
-	}
-	end, e := queryInt(qs, "end", -1)
+	start, end, e := timeRange(qs)
 	if e != nil {
 		return *e
 	}
 	typ, status, order, pattern := qs.Get("job-type"), qs.Get("job-status"), qs.Get("order"), qs.Get("sql_pattern")
 	types := qs["job_types"]
 	for _, t := range append([]string{typ}, types...) {
-		if t != "" && !slices.Contains(sqlJobTypes, t) {
-			return badRequest("The parameter job-type is invalid: %q, it must be one of %s", t, strings.Join(sqlJobTypes, ", "))
+		if e := oneOf("job-type", t, sqlJobTypes); e != nil {
+			return *e
 		}
-	}
-	if status != "" && !slices.Contains(sqlStatuses, status) {
-		return badRequest("The parameter job-status is invalid: %q, it must be one of %s", status, strings.Join(sqlStatuses, ", "))
 	}
 	if order == "" {
 		order = sqlListOrder[0]
 	}
-	if !slices.Contains(sqlListOrder, order) {
-		return badRequest("The parameter order is invalid: %q, it must be one of %s", order, strings.Join(sqlListOrder, ", "))
+	if e := cmp.Or(oneOf("job-status", status, sqlStatuses), oneOf("order", order, sqlListOrder)); e != nil {
+		return *e
 	}
 	if len(pattern) > 1024 {
 		return badRequest("The parameter sql_pattern is too long: %d characters, the maximum is 1024", len(pattern))
