@@ -131,7 +131,7 @@ func importedBatchJob(job *client.BatchJob) batchJobResourceModel {
 		CancelOnDestroy: types.BoolValue(true),
 		RerunOnFailure:  types.BoolValue(false),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "delete": types.StringType,
+			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
 		})},
 		SecretConfVersion: types.Int64Null(),
 		jobStatusModel:    data.jobStatusModel,

@@ -249,6 +249,11 @@ func (p *dliProvider) Actions(_ context.Context) []func() action.Action {
 func (p *dliProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewBatchJobListResource,
+		NewSQLJobListResource,
+		NewFlinkSQLJobListResource,
+		NewFlinkJarJobListResource,
+		NewQueueListResource,
+		NewElasticResourcePoolListResource,
 	}
 }
 
