@@ -243,6 +243,8 @@ func (p *dliProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewBatchJobCancelAction,
 		NewBatchJobRunAction,
+		NewSQLJobCancelAction,
+		NewFlinkJobStopAction,
 	}
 }
 
