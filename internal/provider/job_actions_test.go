@@ -96,3 +96,46 @@ func TestAccFlinkJobStopAction(t *testing.T) {
 		},
 	})
 }
+
+// The action examples, invoked through the provider binary as Terraform 1.14 runs it (served by
+// pluginserver) with `terraform apply -invoke`: each acts on a job made by hand and prints the
+// states it goes through as they happen.
+func TestAccExamples_jobActionsInvoked(t *testing.T) {
+	tf := cliAtLeast(t, "1.14.0", false)
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	sqlID := submitSQLByHand(t, tg, "INSERT INTO t SELECT 2")
+	made := acctest.NewWorkspace(t, tg, tf, map[string]string{"main.tf": requiredDLI +
+		flinkJarConfig(tg, flinkName(t), "obs://dli-demo/jobs/stream-1.0.jar", `  runtime_config = { "emulator.outcome" = "running" }`)})
+	made.Run(t, "apply", "-auto-approve", "-no-color")
+	made.Run(t, "state", "rm", flinkJarAddress)
+	var flinkID string
+	for _, j := range tg.Emulator.FlinkJobs() {
+		flinkID = fmt.Sprint(j.ID)
+	}
+	actions := strings.Replace(readExample(t, "actions/dli_sql_job_cancel/action.tf"), "8ecb0777-9c70-4529-9935-29ea0946039c", sqlID, 1) +
+		strings.Replace(readExample(t, "actions/dli_flink_job_stop/action.tf"), `"148"`, fmt.Sprintf("%q", flinkID), 1)
+	ws := acctest.NewWorkspace(t, tg, tf, map[string]string{"main.tf": requiredDLI + actions})
+
+	out := ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_sql_job_cancel.runaway")
+	for _, want := range []string{"Cancelling SQL job " + sqlID + " (status RUNNING)", "SQL job " + sqlID + " is CANCELLED",
+		"SQL job " + sqlID + " ended CANCELLED", "Actions: 1 invoked."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cancel output lacks %q:\n%s", want, out)
+		}
+	}
+	out = ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_sql_job_cancel.runaway")
+	if !wrapped(`SQL job already finished`).MatchString(out) {
+		t.Errorf("cancelling a finished job should warn:\n%s", out)
+	}
+	out = ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_flink_job_stop.maintenance")
+	for _, want := range []string{"Stopping Flink job " + flinkID, "with a savepoint", "is job_cancel_success", "ended job_cancel_success; savepoint ",
+		"Actions: 1 invoked."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stop output lacks %q:\n%s", want, out)
+		}
+	}
+	out = ws.Run(t, "apply", "-auto-approve", "-no-color", "-invoke=action.dli_flink_job_stop.maintenance")
+	if !wrapped(`Flink job not running`).MatchString(out) {
+		t.Errorf("stopping a stopped job should warn:\n%s", out)
+	}
+}
