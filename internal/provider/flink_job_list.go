@@ -52,8 +52,7 @@ func (l *flinkJobListResource[T, P]) ListResourceConfigSchema(_ context.Context,
 		MarkdownDescription: fmt.Sprintf("Finds %ss for `terraform query` (Terraform 1.14 and later), with the filters of "+
 			"the `dli_flink_jobs` data source, following every page; jobs of the other kind are left out. Each result "+
 			"carries the job's identity and, with `include_resource` (or `-generate-config-out`), the job as `dli%s` "+
-			"would read it after an import, so that the generated blocks plan with no change. `secret_runtime_config` "+
-			"values are never part of a result.", l.kind.name, l.kind.suffix),
+			"would read it after an import, so that the generated blocks plan with no change.", l.kind.name, l.kind.suffix),
 		Attributes: filterAttributes(NewFlinkJobsDataSource()),
 	}
 }

@@ -53,7 +53,12 @@ func filterAttributes(ds datasource.DataSource) map[string]listschema.Attribute 
 // nullResourceModel fills target (a resource model) with the null value of every attribute of s, typed
 // as the schema says: the state ImportState starts from.
 func nullResourceModel(ctx context.Context, s rschema.Schema, target any) diag.Diagnostics {
-	typ := s.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		var diags diag.Diagnostics
+		diags.AddError("Unexpected schema type", fmt.Sprintf("A resource schema is %T, not an object.", s.Type().TerraformType(ctx)))
+		return diags
+	}
 	values := make(map[string]tftypes.Value, len(typ.AttributeTypes))
 	for name, t := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(t, nil)

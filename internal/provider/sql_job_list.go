@@ -47,7 +47,7 @@ func (l *sqlJobListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"`dli_sql_jobs` data source, following every page. Each result carries the job's identity and, with " +
 			"`include_resource` (or `-generate-config-out`), the job as `dli_sql_job` would read it after an import, so " +
 			"that the generated blocks plan with no change and nothing runs again. The display name is the job's type, " +
-			"ID and status: statements are not shown there. `secret_conf` values are never part of a result.",
+			"ID and status: statements are not shown there.",
 		Attributes: filterAttributes(NewSQLJobsDataSource()),
 	}
 }
