@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -127,6 +125,7 @@ func (r *poolResource) Create(ctx context.Context, req resource.CreateRequest, r
 	// In state before the wait: a failed or interrupted wait leaves it tainted, not orphaned.
 	plan.ID = types.StringValue(name)
 	plan.Status = types.StringValue(client.PoolCreating)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, nil)...)
 	for _, s := range []*types.String{&plan.CIDRInVPC, &plan.ResourceID, &plan.CreateTime, &plan.FailReason} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
@@ -151,6 +150,7 @@ func (r *poolResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	name := state.ID.ValueString()
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, req.Identity)...)
 	p, err := r.client.GetPool(ctx, name)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Elastic resource pool not found",
@@ -181,6 +181,8 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, req.Identity)...)
 	var ureq client.UpdatePoolRequest
 	minCU, maxCU, desc := plan.MinCU.ValueInt64(), plan.MaxCU.ValueInt64(), plan.Description.ValueString()
 	if minCU != state.MinCU.ValueInt64() {
@@ -234,14 +236,4 @@ func (r *poolResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if err := r.client.WaitForPoolGone(ctx, name); err != nil {
 		resp.Diagnostics.AddError("Error waiting for elastic resource pool deletion", fmt.Sprintf("Elastic resource pool %s: %s", name, err))
 	}
-}
-
-func (r *poolResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := strings.TrimSpace(req.ID)
-	if !client.ValidPoolName(name) {
-		resp.Diagnostics.AddError("Invalid elastic resource pool name",
-			fmt.Sprintf("Import needs the name of a DLI elastic resource pool (letters, digits and '_'); got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(name))...)
 }

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -142,6 +140,7 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 	nullUnknowns(&recorded)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &recorded)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, job.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -204,6 +203,8 @@ func (r *flinkJobResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	id, args, set, st := p.parts()
+	// Also when the job is kept without being found, and for states written before identities.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id.ValueString(), req.Identity)...)
 	job, err := r.client.GetFlinkJob(ctx, id.ValueString())
 	if client.IsNotFound(err) {
 		if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
@@ -251,18 +252,6 @@ func (r *flinkJobResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 	if adopt {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
 	}
-}
-
-func (r *flinkJobResource[T, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !client.ValidFlinkJobID(id) {
-		resp.Diagnostics.AddError("Invalid Flink job ID",
-			fmt.Sprintf("Import needs the ID of a DLI Flink job, a positive integer such as 148; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForRunning)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 func containsString(list []string, s string) bool {

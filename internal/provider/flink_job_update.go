@@ -94,6 +94,8 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	sid, _, _, _ := sp.parts()
 	*pid = *sid
 	id := sid.ValueString()
+	// Terraform before 1.12 plans no identity.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	timeout, diags := pset.Timeouts.Update(ctx, defaultFlinkUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

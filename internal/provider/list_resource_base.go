@@ -9,6 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // List resources (`terraform query`, Terraform 1.14 and later) find the objects a managed resource
@@ -36,12 +39,44 @@ func filterAttributes(ds datasource.DataSource) map[string]listschema.Attribute 
 			out[name] = listschema.Int64Attribute{Optional: true, MarkdownDescription: a.MarkdownDescription, Validators: a.Validators}
 		case dsschema.BoolAttribute:
 			out[name] = listschema.BoolAttribute{Optional: true, MarkdownDescription: a.MarkdownDescription, Validators: a.Validators}
+		case dsschema.MapAttribute:
+			out[name] = listschema.MapAttribute{Optional: true, MarkdownDescription: a.MarkdownDescription, Validators: a.Validators,
+				ElementType: a.ElementType}
 		default:
 			// A new filter kind needs a case here; the list schema tests run this for every list resource.
 			panic(fmt.Sprintf("no list resource form for data source attribute %s of type %T", name, a))
 		}
 	}
 	return out
+}
+
+// nullResourceModel fills target (a resource model) with the null value of every attribute of s, typed
+// as the schema says: the state ImportState starts from.
+func nullResourceModel(ctx context.Context, s rschema.Schema, target any) diag.Diagnostics {
+	typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		var diags diag.Diagnostics
+		diags.AddError("Unexpected schema type", fmt.Sprintf("A resource schema is %T, not an object.", s.Type().TerraformType(ctx)))
+		return diags
+	}
+	values := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, t := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(t, nil)
+	}
+	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(typ, values)}
+	return state.Get(ctx, target)
+}
+
+// limited stops pushing results after limit of them (0: no limit).
+func limited(limit int64, push func(list.ListResult) bool) func(list.ListResult) bool {
+	sent := int64(0)
+	return func(r list.ListResult) bool {
+		if limit > 0 && sent >= limit {
+			return false
+		}
+		sent++
+		return push(r) && (limit <= 0 || sent < limit)
+	}
 }
 
 // listError is a result stream carrying only an error.

@@ -243,12 +243,19 @@ func (p *dliProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewBatchJobCancelAction,
 		NewBatchJobRunAction,
+		NewSQLJobCancelAction,
+		NewFlinkJobStopAction,
 	}
 }
 
 func (p *dliProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewBatchJobListResource,
+		NewSQLJobListResource,
+		NewFlinkSQLJobListResource,
+		NewFlinkJarJobListResource,
+		NewQueueListResource,
+		NewElasticResourcePoolListResource,
 	}
 }
 

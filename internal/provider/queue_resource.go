@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -111,6 +110,7 @@ func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	// In state from now on (tainted if a later step fails), with its name as the ID.
 	plan.ID = types.StringValue(name)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, nil)...)
 	for _, unknown := range []*types.String{&plan.ResourceID, &plan.Owner, &plan.CreateTime} {
 		if unknown.IsUnknown() {
 			*unknown = types.StringNull()
@@ -198,6 +198,7 @@ func (r *queueResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return
 	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, state.ID.ValueString(), req.Identity)...)
 	imported, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
 	if !r.readInto(ctx, &state, len(imported) > 0, &resp.Diagnostics) {
@@ -227,6 +228,8 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, req.Identity)...)
 
 	if want := plan.CUCount.ValueInt64(); want != state.CUCount.ValueInt64() {
 		if err := r.client.ScaleQueue(ctx, name, want-state.CUCount.ValueInt64()); err != nil {
@@ -307,15 +310,4 @@ func (r *queueResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if err := r.client.WaitForQueueGone(ctx, name); err != nil {
 		resp.Diagnostics.AddError("Error waiting for queue deletion", fmt.Sprintf("Queue %s: %s", name, err))
 	}
-}
-
-func (r *queueResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := strings.TrimSpace(req.ID)
-	if !client.ValidQueueName(name) {
-		resp.Diagnostics.AddError("Invalid queue name",
-			fmt.Sprintf("Import needs the name of a DLI queue (letters, digits and '_'); got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(name))...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }

@@ -103,6 +103,7 @@ func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest,
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, sub.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -171,6 +172,8 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	ctx = client.WithSecrets(ctx, state.secrets()...)
 	id := state.ID.ValueString()
+	// Also when the job is kept without being found, and for states written before identities.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	job, err := r.client.GetSQLJob(ctx, id)
 	if client.IsNotFound(err) {
 		r.readNotFound(ctx, req, resp, state)
@@ -246,21 +249,8 @@ func (r *sqlJobResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.nullUnknownArgs()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-}
-
-func (r *sqlJobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !client.ValidSQLJobID(id) {
-		resp.Diagnostics.AddError("Invalid SQL job ID",
-			fmt.Sprintf("Import needs the ID of a DLI SQL job, a UUID such as 8ecb0777-9c70-4529-9935-29ea0946039c; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForFinished)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("cancel_on_destroy"), true)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rerun_on_failure"), false)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
 }
 
 func sqlWaitTargets(waitFor string) []client.SQLJobStatus {
