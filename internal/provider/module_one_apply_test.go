@@ -1,0 +1,210 @@
+package provider_test
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
+)
+
+// readinessGate holds a new queue "assigning" while an apply submits its jobs, so that every
+// test sees DLI's refusal whatever the machine's speed. It reads the emulator's access log: when
+// the queue's create is answered (before the answer leaves the emulator), it pauses the clock;
+// once `refusals` job submissions were refused, it lets the clock run again, and the queue is
+// ready at once. A submission accepted while the clock is paused also lets it run (the test
+// then fails on the request order instead of hanging). refusals 0 keeps the clock paused.
+type readinessGate struct {
+	clock    *acctest.PausableClock
+	refusals int
+
+	mu      sync.Mutex
+	pending []byte
+	refused int
+}
+
+var (
+	queueCreateLine = regexp.MustCompile(`^POST /v1\.0/[^/]+/queues 200\b`)
+	jobSubmitLine   = regexp.MustCompile(`^POST /v(?:2\.0/[^/]+/batches|1\.0/[^/]+/jobs/submit-job|1\.0/[^/]+/streaming/(?:sql|flink)-jobs) (\d+)`)
+)
+
+func (g *readinessGate) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.pending = append(g.pending, p...)
+	for {
+		i := bytes.IndexByte(g.pending, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := string(g.pending[:i])
+		g.pending = g.pending[i+1:]
+		if queueCreateLine.MatchString(line) {
+			g.clock.Pause()
+			continue
+		}
+		m := jobSubmitLine.FindStringSubmatch(line)
+		switch {
+		case m == nil:
+		case m[1] == "400" && strings.Contains(line, "assigning"):
+			if g.refused++; g.refusals > 0 && g.refused >= g.refusals {
+				g.clock.Resume()
+			}
+		case g.refusals > 0:
+			g.clock.Resume()
+		}
+	}
+}
+
+// gatedEmulator is an emulator whose new queues stay assigning until `refusals` job
+// submissions were refused.
+func gatedEmulator(t *testing.T, refusals int) *acctest.Target {
+	gate := &readinessGate{clock: &acctest.PausableClock{}, refusals: refusals}
+	opts := acctest.FastJobs()
+	opts.Clock, opts.AccessLog = gate.clock, gate
+	tg := acctest.NewEmulator(t, opts)
+	tg.RequireEmulator(t, "holds a new queue assigning on the emulator's clock")
+	return tg
+}
+
+// requestLog finds requests in the emulator's log, in arrival order.
+type requestLog []emulator.RequestRecord
+
+func (l requestLog) matching(method, pathRE string, status int) []int {
+	re := regexp.MustCompile(pathRE)
+	var at []int
+	for i, r := range l {
+		if r.Method == method && re.MatchString(r.Path) && (status == 0 || r.Status == status) {
+			at = append(at, i)
+		}
+	}
+	return at
+}
+
+// one is the position of the single request that matches; the test fails unless there is one.
+func (l requestLog) one(t *testing.T, what, method, pathRE string, status int) int {
+	t.Helper()
+	at := l.matching(method, pathRE, status)
+	if len(at) != 1 {
+		t.Fatalf("%s: %d requests %s %s answered %d, want 1:\n%s", what, len(at), method, pathRE, status, l)
+	}
+	return at[0]
+}
+
+func (l requestLog) String() string {
+	var b strings.Builder
+	for i, r := range l {
+		fmt.Fprintf(&b, "%3d %s %s %d %s\n", i, r.Method, r.Path, r.Status, r.ErrorCode)
+	}
+	return b.String()
+}
+
+// The module of issue 13 in one apply: a pool, a queue in it, and a Spark batch job and a SQL
+// job on that queue. DLI refuses the jobs while the new queue assigns its resources; the job
+// resources submit again until it is ready (the queue itself never sleeps). Destroy cancels the
+// running jobs before it deletes the queue, and deletes the queue before the pool.
+func TestAccModuleOneApply_poolQueueAndJobs(t *testing.T) {
+	tg := gatedEmulator(t, 2)
+	pool, queue := queueName("tf_acc_mpool"), queueName("tf_acc_mq")
+	config := tg.ProviderConfig() + fmt.Sprintf(`
+resource "dli_elastic_resource_pool" "compute" {
+  name   = %[1]q
+  min_cu = 64
+  max_cu = 128
+}
+
+resource "dli_queue" "jobs" {
+  name                  = %[2]q
+  type                  = "general"
+  cu_count              = 16
+  elastic_resource_pool = dli_elastic_resource_pool.compute.name
+}
+
+resource "dli_batch_job" "etl" {
+  queue             = dli_queue.jobs.name
+  name              = %[3]q
+  file              = %[4]q
+  class_name        = "org.example.Etl"
+  conf              = { "emulator.run_duration" = "10m" }
+  wait_for          = "running"
+  cancel_on_destroy = true
+}
+
+resource "dli_sql_job" "report" {
+  queue             = dli_queue.jobs.name
+  sql               = "SELECT 1 AS n"
+  conf              = { "emulator.run_duration" = "10m" }
+  wait_for          = "running"
+  cancel_on_destroy = true
+}
+`, pool, queue, acctest.JobName(t), tg.File)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(checkQueuesGone(tg), tg.CheckDestroyCancelled,
+			checkSQLDestroy(tg)),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("dli_queue.jobs", tfjsonpath.New("id"), knownvalue.StringExact(queue)),
+				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("queue"), knownvalue.StringExact(queue)),
+				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("state"), knownvalue.StringExact("running")),
+				statecheck.ExpectKnownValue("dli_sql_job.report", tfjsonpath.New("status"), knownvalue.StringExact("RUNNING")),
+			},
+		}},
+	})
+
+	log := requestLog(tg.Emulator.Requests())
+	poolCreate := log.one(t, "pool create", "POST", `/elastic-resource-pools$`, 200)
+	queueCreate := log.one(t, "queue create", "POST", `/v1\.0/[^/]+/queues$`, 200)
+	if queueCreate < poolCreate {
+		t.Errorf("the queue was created (#%d) before its pool (#%d)", queueCreate, poolCreate)
+	}
+	for _, job := range []struct{ kind, path, byID string }{
+		{"batch job", `/batches$`, `/batches/[0-9a-f-]+$`},
+		{"SQL job", `/jobs/submit-job$`, `/v1\.0/[^/]+/jobs/[0-9a-f-]+$`},
+	} {
+		refused := log.matching("POST", job.path, 400)
+		accepted := log.one(t, job.kind+" submission", "POST", job.path, 200)
+		if len(refused) == 0 || refused[0] < queueCreate {
+			t.Errorf("%s: refusals at %v, want at least one after the queue create (#%d)", job.kind, refused, queueCreate)
+		}
+		for _, i := range refused {
+			if log[i].ErrorCode != emulator.CodeNotSupported || i > accepted {
+				t.Errorf("%s: request #%d answered %s, after the accepted submission #%d", job.kind, i, log[i].ErrorCode, accepted)
+			}
+		}
+		if cancels := log.matching("DELETE", job.byID, 200); len(cancels) != 1 {
+			t.Errorf("%s: %d cancels on destroy, want 1", job.kind, len(cancels))
+		}
+	}
+	queueDelete := log.one(t, "queue delete", "DELETE", `/queues/`+queue+`$`, 200)
+	if refusedDeletes := log.matching("DELETE", `/queues/`, 400); len(refusedDeletes) != 0 {
+		t.Errorf("queue deletes refused (jobs still on it) at %v", refusedDeletes)
+	}
+	poolDelete := log.one(t, "pool delete", "DELETE", `/elastic-resource-pools/`+pool+`$`, 200)
+	if poolDelete < queueDelete {
+		t.Errorf("the pool was deleted (#%d) before its queue (#%d)", poolDelete, queueDelete)
+	}
+	// Destroy is done with the jobs (cancelled, then read until they ended) before the queue
+	// goes; what follows the pool delete is CheckDestroy's own reads.
+	for _, jobPath := range []string{`/batches/`, `/v1\.0/[^/]+/jobs/[0-9a-f-]+`} {
+		for _, i := range append(log.matching("GET", jobPath, 0), log.matching("DELETE", jobPath, 0)...) {
+			if i > queueDelete && i < poolDelete {
+				t.Errorf("request #%d about a job came after the queue delete (#%d)", i, queueDelete)
+			}
+		}
+	}
+	if t.Failed() {
+		t.Logf("request log:\n%s", log)
+	}
+}
