@@ -100,6 +100,11 @@ func (l requestLog) one(t *testing.T, what, method, pathRE string, status int) i
 	return at[0]
 }
 
+// spaced is a pattern for text that Terraform may wrap at any space.
+func spaced(text string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
+}
+
 func (l requestLog) String() string {
 	var b strings.Builder
 	for i, r := range l {
@@ -206,5 +211,98 @@ resource "dli_sql_job" "report" {
 	}
 	if t.Failed() {
 		t.Logf("request log:\n%s", log)
+	}
+}
+
+// A Flink Jar job created with its queue waits the same way; on a SQL queue it fails at once
+// (the type does not change with time), naming the queue and the type it needs.
+func TestAccModuleOneApply_flinkJarJobOnANewQueue(t *testing.T) {
+	tg := gatedEmulator(t, 1)
+	queue := queueName("tf_acc_fq")
+	config := func(typ string) string {
+		return tg.ProviderConfig() + fmt.Sprintf(`
+resource "dli_queue" "stream" {
+  name     = %q
+  type     = %q
+  cu_count = 16
+}
+
+resource "dli_flink_jar_job" "test" {
+  name           = "stream"
+  queue          = dli_queue.stream.name
+  entrypoint     = "obs://dli-demo/jobs/stream-1.0.jar"
+  runtime_config = { "emulator.outcome" = "running" }
+}
+`, queue, typ)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeTestCheckFunc(checkQueuesGone(tg), checkFlinkDestroyed(tg)),
+		Steps: []resource.TestStep{
+			{
+				Config: config("general"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
+				},
+			},
+			{Config: tg.ProviderConfig()},
+			{
+				Config:      config("sql"),
+				ExpectError: regexp.MustCompile(`(?s)` + spaced(`Could not create Flink Jar job "stream"`) + `.*` +
+					spaced(`The queue `+queue+` is a sql queue; this job needs a general queue`)),
+			},
+		},
+	})
+	log := requestLog(tg.Emulator.Requests())
+	creates := log.matching("POST", `/streaming/flink-jobs$`, 0)
+	accepted := log.one(t, "Flink Jar job create", "POST", `/streaming/flink-jobs$`, 200)
+	// On the SQL queue: perhaps one refusal while it assigns, then the type refusal, not retried.
+	if len(creates) < 3 || len(creates) > 4 || log[creates[0]].Status != 400 || creates[1] != accepted {
+		t.Errorf("Flink Jar creates at %v, want refused then accepted on the general queue, then at most "+
+			"two refusals on the SQL queue:\n%s", creates, log)
+	}
+}
+
+// A queue that never gets ready within the jobs' timeouts.create: each job resource gives up
+// with an error that names the queue and the timeout, and nothing is left in state.
+func TestAccModuleOneApply_queueNotReadyInTime(t *testing.T) {
+	tg := gatedEmulator(t, 0) // the new queue stays assigning
+	queue := queueName("tf_acc_slow")
+	config := tg.ProviderConfig() + fmt.Sprintf(`
+resource "dli_queue" "slow" {
+  name     = %[1]q
+  type     = "general"
+  cu_count = 16
+}
+
+resource "dli_batch_job" "etl" {
+  queue      = dli_queue.slow.name
+  name       = %[2]q
+  file       = %[3]q
+  class_name = "org.example.Etl"
+  timeouts   = { create = "1s" }
+}
+
+resource "dli_sql_job" "report" {
+  queue    = dli_queue.slow.name
+  sql      = "SELECT 1 AS n"
+  timeouts = { create = "1s" }
+}
+`, queue, acctest.JobName(t), tg.File)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             checkQueuesGone(tg),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: regexp.MustCompile(`(?s)(Could not submit the (job|statement) to queue "` + queue + `".*` +
+				spaced(`timed out while waiting for queue `+queue) + `.*` + spaced(`is assigning resources`) + `.*` +
+				spaced(`raise timeouts.create`) + `.*){2}`),
+		}},
+	})
+	log := requestLog(tg.Emulator.Requests())
+	for _, path := range []string{`/batches$`, `/jobs/submit-job$`} {
+		if at := log.matching("POST", path, 0); len(at) < 2 || len(log.matching("POST", path, 200)) != 0 {
+			t.Errorf("POST %s at %v: want several submissions, none accepted:\n%s", path, at, log)
+		}
 	}
 }
