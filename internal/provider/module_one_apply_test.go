@@ -90,12 +90,13 @@ func (l requestLog) matching(method, pathRE string, status int) []int {
 	return at
 }
 
-// one is the position of the single request that matches; the test fails unless there is one.
-func (l requestLog) one(t *testing.T, what, method, pathRE string, status int) int {
+// once is the position of the single request that matches and was answered 200; the test fails
+// unless there is exactly one.
+func (l requestLog) once(t *testing.T, what, method, pathRE string) int {
 	t.Helper()
-	at := l.matching(method, pathRE, status)
+	at := l.matching(method, pathRE, 200)
 	if len(at) != 1 {
-		t.Fatalf("%s: %d requests %s %s answered %d, want 1:\n%s", what, len(at), method, pathRE, status, l)
+		t.Fatalf("%s: %d requests %s %s answered 200, want 1:\n%s", what, len(at), method, pathRE, l)
 	}
 	return at[0]
 }
@@ -169,8 +170,8 @@ resource "dli_sql_job" "report" {
 	})
 
 	log := requestLog(tg.Emulator.Requests())
-	poolCreate := log.one(t, "pool create", "POST", `/elastic-resource-pools$`, 200)
-	queueCreate := log.one(t, "queue create", "POST", `/v1\.0/[^/]+/queues$`, 200)
+	poolCreate := log.once(t, "pool create", "POST", `/elastic-resource-pools$`)
+	queueCreate := log.once(t, "queue create", "POST", `/v1\.0/[^/]+/queues$`)
 	if queueCreate < poolCreate {
 		t.Errorf("the queue was created (#%d) before its pool (#%d)", queueCreate, poolCreate)
 	}
@@ -179,7 +180,7 @@ resource "dli_sql_job" "report" {
 		{"SQL job", `/jobs/submit-job$`, `/v1\.0/[^/]+/jobs/[0-9a-f-]+$`},
 	} {
 		refused := log.matching("POST", job.path, 400)
-		accepted := log.one(t, job.kind+" submission", "POST", job.path, 200)
+		accepted := log.once(t, job.kind+" submission", "POST", job.path)
 		if len(refused) == 0 || refused[0] < queueCreate {
 			t.Errorf("%s: refusals at %v, want at least one after the queue create (#%d)", job.kind, refused, queueCreate)
 		}
@@ -192,11 +193,11 @@ resource "dli_sql_job" "report" {
 			t.Errorf("%s: %d cancels on destroy, want 1", job.kind, len(cancels))
 		}
 	}
-	queueDelete := log.one(t, "queue delete", "DELETE", `/queues/`+queue+`$`, 200)
+	queueDelete := log.once(t, "queue delete", "DELETE", `/queues/`+queue+`$`)
 	if refusedDeletes := log.matching("DELETE", `/queues/`, 400); len(refusedDeletes) != 0 {
 		t.Errorf("queue deletes refused (jobs still on it) at %v", refusedDeletes)
 	}
-	poolDelete := log.one(t, "pool delete", "DELETE", `/elastic-resource-pools/`+pool+`$`, 200)
+	poolDelete := log.once(t, "pool delete", "DELETE", `/elastic-resource-pools/`+pool+`$`)
 	if poolDelete < queueDelete {
 		t.Errorf("the pool was deleted (#%d) before its queue (#%d)", poolDelete, queueDelete)
 	}
@@ -247,7 +248,7 @@ resource "dli_flink_jar_job" "test" {
 			},
 			{Config: tg.ProviderConfig()},
 			{
-				Config:      config("sql"),
+				Config: config("sql"),
 				ExpectError: regexp.MustCompile(`(?s)` + spaced(`Could not create Flink Jar job "stream"`) + `.*` +
 					spaced(`The queue `+queue+` is a sql queue; this job needs a general queue`)),
 			},
@@ -255,7 +256,7 @@ resource "dli_flink_jar_job" "test" {
 	})
 	log := requestLog(tg.Emulator.Requests())
 	creates := log.matching("POST", `/streaming/flink-jobs$`, 0)
-	accepted := log.one(t, "Flink Jar job create", "POST", `/streaming/flink-jobs$`, 200)
+	accepted := log.once(t, "Flink Jar job create", "POST", `/streaming/flink-jobs$`)
 	// On the SQL queue: perhaps one refusal while it assigns, then the type refusal, not retried.
 	if len(creates) < 3 || len(creates) > 4 || log[creates[0]].Status != 400 || creates[1] != accepted {
 		t.Errorf("Flink Jar creates at %v, want refused then accepted on the general queue, then at most "+
