@@ -12,6 +12,10 @@ import (
 // client.SubmitWhenQueueReady: while DLI still prepares the new queue, the
 // submission is tried again, bounded by the job's timeouts.create.
 
+// queueWaitNote ends the description of every job resource's timeouts.create.
+const queueWaitNote = "This includes waiting for a queue DLI cannot run jobs on yet (one created in the same " +
+	"apply, still assigning its resources): the job is submitted again until DLI takes it."
+
 // queueNotReadyHint adds, to the error of a create that ended waiting for its queue, what to do
 // about it; "" for any other error.
 func queueNotReadyHint(err error, timeout time.Duration) string {
