@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -65,8 +66,20 @@ func (c *Client) SubmitWhenQueueReady(ctx context.Context, queue string, submit 
 		final, finished = err, true
 		return "ready", true, err
 	})
-	if finished {
+	if finished && !cutByContext(ctx, final) {
 		return final // what the accepted (or otherwise answered) submission returned, untouched
 	}
+	if finished {
+		// The deadline (or an interrupt) cut the last submission short, and the collection
+		// found that nothing was created: the queue simply was not ready in time.
+		err = waitEndError(target, "not ready", ctx.Err())
+	}
 	return &QueueNotReadyError{Queue: queue, Wait: err, Refusal: refusal}
+}
+
+// cutByContext reports a submission that failed only because ctx ended, with no doubt left
+// about its outcome (an *OutcomeUnknownError may have created the job: it is never hidden).
+func cutByContext(ctx context.Context, err error) bool {
+	var unknown *OutcomeUnknownError
+	return err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) && !errors.As(err, &unknown)
 }

@@ -134,6 +134,44 @@ func TestSubmitWhenQueueReady_boundedByTheContext(t *testing.T) {
 	}
 }
 
+// The deadline cuts a resubmission short: nothing was created, so the error still says the
+// queue was not ready in time. An unknown outcome (the job may exist) is never hidden.
+func TestSubmitWhenQueueReady_cutShortByTheContext(t *testing.T) {
+	c := newTestClient(t, "https://"+dliHost)
+	for _, tc := range []struct {
+		name         string
+		cut          func(error) error
+		wantNotReady bool
+	}{
+		{"nothing created", func(err error) error { return fmt.Errorf("dli: create batch job: %w", err) }, true},
+		{"outcome unknown", func(err error) error {
+			return &OutcomeUnknownError{Operation: "create batch job", Err: err, LookupErr: err}
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var calls atomic.Int32
+			submit := func(ctx context.Context) error {
+				if calls.Add(1) < 3 {
+					return notReady
+				}
+				cancel()
+				return tc.cut(ctx.Err())
+			}
+			err := c.SubmitWhenQueueReady(ctx, "q1", submit)
+			var nr *QueueNotReadyError
+			var unknown *OutcomeUnknownError
+			if got := errors.As(err, &nr); got != tc.wantNotReady || got == errors.As(err, &unknown) {
+				t.Fatalf("error = %v: QueueNotReadyError %t, want %t", err, got, tc.wantNotReady)
+			}
+			if tc.wantNotReady && (!strings.Contains(err.Error(), "interrupted while waiting for queue q1") || !IsQueueNotReady(err)) {
+				t.Errorf("message %q: want the interrupted wait for q1 and the last refusal", err)
+			}
+		})
+	}
+}
+
 // Through the HTTP layer: CreateBatchJob's answer to a refusal is recognised, nothing is
 // reconciled, and the job is created by the first submission DLI takes.
 func TestSubmitWhenQueueReady_batchJobOverHTTP(t *testing.T) {

@@ -20,21 +20,22 @@ import (
 // readinessGate holds a new queue "assigning" while an apply submits its jobs, so that every
 // test sees DLI's refusal whatever the machine's speed. It reads the emulator's access log: when
 // the queue's create is answered (before the answer leaves the emulator), it pauses the clock;
-// once `refusals` job submissions were refused, it lets the clock run again, and the queue is
-// ready at once. A submission accepted while the clock is paused also lets it run (the test
-// then fails on the request order instead of hanging). refusals 0 keeps the clock paused.
+// once submissions on `kinds` different job routes were refused, it lets the clock run again,
+// and the queue is ready at once. A submission accepted while the clock is paused also lets it
+// run (the test then fails on the request order instead of hanging). kinds 0 keeps the clock
+// paused.
 type readinessGate struct {
-	clock    *acctest.PausableClock
-	refusals int
+	clock *acctest.PausableClock
+	kinds int
 
 	mu      sync.Mutex
 	pending []byte
-	refused int
+	refused map[string]bool // by job route
 }
 
 var (
 	queueCreateLine = regexp.MustCompile(`^POST /v1\.0/[^/]+/queues 200\b`)
-	jobSubmitLine   = regexp.MustCompile(`^POST /v(?:2\.0/[^/]+/batches|1\.0/[^/]+/jobs/submit-job|1\.0/[^/]+/streaming/(?:sql|flink)-jobs) (\d+)`)
+	jobSubmitLine   = regexp.MustCompile(`^POST /v[0-9.]+/[^/]+/(batches|jobs/submit-job|streaming/(?:sql|flink)-jobs) (\d+)`)
 )
 
 func (g *readinessGate) Write(p []byte) (int, error) {
@@ -55,20 +56,20 @@ func (g *readinessGate) Write(p []byte) (int, error) {
 		m := jobSubmitLine.FindStringSubmatch(line)
 		switch {
 		case m == nil:
-		case m[1] == "400" && strings.Contains(line, "assigning"):
-			if g.refused++; g.refusals > 0 && g.refused >= g.refusals {
+		case m[2] == "400" && strings.Contains(line, "assigning"):
+			if g.refused[m[1]] = true; g.kinds > 0 && len(g.refused) >= g.kinds {
 				g.clock.Resume()
 			}
-		case g.refusals > 0:
+		case g.kinds > 0:
 			g.clock.Resume()
 		}
 	}
 }
 
-// gatedEmulator is an emulator whose new queues stay assigning until `refusals` job
-// submissions were refused.
-func gatedEmulator(t *testing.T, refusals int) *acctest.Target {
-	gate := &readinessGate{clock: &acctest.PausableClock{}, refusals: refusals}
+// gatedEmulator is an emulator whose new queues stay assigning until submissions of `kinds`
+// kinds of job were refused.
+func gatedEmulator(t *testing.T, kinds int) *acctest.Target {
+	gate := &readinessGate{clock: &acctest.PausableClock{}, kinds: kinds, refused: map[string]bool{}}
 	opts := acctest.FastJobs()
 	opts.Clock, opts.AccessLog = gate.clock, gate
 	tg := acctest.NewEmulator(t, opts)
