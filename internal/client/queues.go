@@ -45,6 +45,26 @@ func classifyQueue(e *APIError) {
 	}
 }
 
+// queueNotReady is how DLI may word its refusal of a job on a queue it is
+// still preparing. The wording is UNCONFIRMED (dli-more-api.md §4.1 knows
+// only "the queue is assigning, which is not available"); the emulator
+// answers "The queue q is assigning resources and is not available yet".
+var queueNotReady = regexp.MustCompile(`(?i)\bqueue\b.*\b(?:assigning|provisioning|initiali[sz]ing|being (?:created|prepared|started)|not (?:yet )?ready|not yet available|not available yet)\b`)
+
+// IsQueueNotReady reports DLI's refusal of a job on a queue that exists
+// but cannot run jobs yet (a new queue still assigning its resources): any
+// answer below 500 whose message says so, whatever its code, other than
+// "no such queue". Such a job was not created, so submitting it again is
+// safe.
+func IsQueueNotReady(err error) bool {
+	e, ok := asAPIError(err)
+	if !ok || e.StatusCode >= http.StatusInternalServerError || IsNotFound(err) || IsThrottled(err) ||
+		codeIn(e, []string{"DLI.0002", "DLI.0008"}) || queueMissing.MatchString(e.Message) {
+		return false
+	}
+	return queueNotReady.MatchString(e.Message)
+}
+
 func queueCall(op, subject, method, version string, segments ...string) apiCall {
 	return apiCall{
 		op: op, subject: subject, method: method, version: version,

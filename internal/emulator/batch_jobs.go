@@ -99,8 +99,8 @@ func (b *batchService) handleCreate(c *call) response {
 	if errResp != nil {
 		return *errResp
 	}
-	if !b.queueExists(req.queue) {
-		return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", req.queue)
+	if refused := b.queues.acceptsJobs(req.queue, queueForBatch); refused != nil {
+		return *refused
 	}
 	now := b.clock.Now()
 	j := &job{

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 // (dli-batch-api.md): six routes over an in-memory job store.
 type batchService struct {
 	env
+	queues queueGate // set by newServices
 
 	mu   sync.RWMutex
 	jobs map[string]*job // by lower-case ID
@@ -36,8 +36,6 @@ func (b *batchService) register(rt *routes) {
 }
 
 var batchIDRE = jobUUIDRE
-
-func (b *batchService) queueExists(q string) bool { return slices.Contains(b.opts.Queues, q) }
 
 // lookup validates a batch ID and returns a copy of the job.
 func (b *batchService) lookup(batchID string) (job, *response) {

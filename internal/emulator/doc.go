@@ -229,6 +229,24 @@
 // and value rules, each key once; engine_type spark or hetuEngine. A queue
 // that does not exist is 400 DLI.0002.
 //
+// # Queues and the jobs on them (dli-more-api.md §4)
+//
+// Every job service (batch, SQL, Flink create and update) asks the queue
+// service before it accepts a job (queues_jobs.go), after its parameter
+// checks: the queue must exist (else 400 DLI.0002 "There is no queue named
+// <q>", as before for the seeded queues), be ready, and be of a type that
+// runs the job. A seeded queue (Options.Queues) is a ready general queue. A
+// queue made by POST …/queues is assigning for JobStart; how DLI refuses a
+// job on such a queue is UNCONFIRMED (§4.1: "the queue is assigning, which
+// is not available" is all that is known), and the emulator answers 400
+// DLI.0007 "The queue <q> is assigning resources and is not available yet".
+// Spark batch and Flink JAR jobs need a general queue; SQL and Flink SQL
+// jobs run on either type. The wrong type is 400 DLI.0007 "The queue <q> is
+// a sql queue; this job needs a general queue". Names match
+// case-insensitively (DLI lower-cases queue names). A queue with a batch or
+// SQL job not yet ended, or a Flink job submitting, running or canceling,
+// cannot be deleted.
+//
 // # IAM (IAM-NOTES.md)
 //
 // A minimal IAM on the same gateway, so that every way of signing in works

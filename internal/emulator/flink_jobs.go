@@ -17,6 +17,7 @@ import (
 // integers; is_success is the string "true" on every answer.
 type flinkService struct {
 	env
+	queues queueGate // set by newServices
 
 	mu   sync.RWMutex
 	jobs map[int64]*flinkJob
@@ -130,8 +131,6 @@ func (f *flinkService) missing(ids []int64) int64 {
 	}
 	return 0
 }
-
-func (f *flinkService) queueExists(q string) bool { return slices.Contains(f.opts.Queues, q) }
 
 func (f *flinkService) kind() string { return "flink" }
 

@@ -24,11 +24,11 @@ func (f *flinkService) checkConfig(cfg *flinkConfig, jar bool) *response {
 		r := badRequest("%s%s", strings.ToUpper(msg[:1]), msg[1:])
 		return &r
 	}
-	if !f.queueExists(cfg.QueueName) {
-		r := dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", cfg.QueueName)
-		return &r
+	want := queueForAny
+	if jar {
+		want = queueForFlinkJar
 	}
-	return nil
+	return f.queues.acceptsJobs(cfg.QueueName, want)
 }
 
 // create answers both create routes: the job is stored in job_init and

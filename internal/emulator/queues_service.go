@@ -239,8 +239,8 @@ func (s *queueService) get(name string) (queue, *response) {
 
 // acceptsJobs is the check a job service makes before it accepts a job on
 // a queue: the queue exists, is no longer assigning, and is of a type that
-// runs the job ("general" for Spark batch and Flink JAR jobs, "sql" for
-// SQL jobs; "" accepts any type). It answers nil or the refusal.
+// runs the job (wantType: "general" for Spark batch and Flink JAR jobs, ""
+// for any type, see queues_jobs.go). It answers nil or the refusal.
 func (s *queueService) acceptsJobs(name, wantType string) *response {
 	q, errResp := s.get(name)
 	if errResp != nil {

@@ -43,8 +43,11 @@ type collections struct {
 func (s *Server) newServices(e env) []service {
 	s.batch = newBatchService(e)
 	s.sql = newSQLService(e)
-	s.queues = newQueueService(e, s.batch)
+	flink := newFlinkService(e)
+	s.queues = newQueueService(e, s.batch, s.sql, flink)
+	// Jobs are accepted only on queues that exist and are ready (queues_jobs.go).
+	s.batch.queues, s.sql.queues, flink.queues = s.queues, s.queues, s.queues
 	s.pools = newPoolService(e, s.queues)
 	s.iam = newIAMService(e, s.identify)
-	return []service{s.batch, s.sql, newFlinkService(e), s.queues, s.pools, s.iam}
+	return []service{s.batch, s.sql, flink, s.queues, s.pools, s.iam}
 }

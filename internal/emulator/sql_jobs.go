@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ const (
 // (dli-more-api.md §2).
 type sqlService struct {
 	env
+	queues queueGate // set by newServices
 
 	mu   sync.RWMutex
 	jobs map[string]*sqlJob // by lower-case ID
@@ -184,11 +184,7 @@ func (q *sqlService) parseSQL(body []byte, submit bool) (sqlSubmit, *response) {
 	if p.queue == "" {
 		p.queue = q.opts.Queues[0]
 	}
-	if !slices.Contains(q.opts.Queues, p.queue) {
-		r := dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", p.queue)
-		return p, &r
-	}
-	return p, nil
+	return p, q.queues.acceptsJobs(p.queue, queueForAny)
 }
 
 func (q *sqlService) handleSubmit(c *call) response {

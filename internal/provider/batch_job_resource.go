@@ -117,14 +117,18 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	submittedAt := time.Now()
 	submission := plan.toCreateRequest()
 	submission.Conf = withSecretConf(submission.Conf, secrets)
-	job, err := r.client.CreateBatchJob(ctx, submission)
+	var job *client.BatchJob
+	err := r.client.SubmitWhenQueueReady(ctx, submission.Queue, func(ctx context.Context) (err error) {
+		job, err = r.client.CreateBatchJob(ctx, submission)
+		return err
+	})
 	if unknown := (*client.OutcomeUnknownError)(nil); errors.As(err, &unknown) {
 		r.keepPending(ctx, resp, plan, unknown, submittedAt)
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Error submitting batch job",
-			fmt.Sprintf("Could not submit the job to queue %q: %s", plan.Queue.ValueString(), err))
+			fmt.Sprintf("Could not submit the job to queue %q: %s%s", plan.Queue.ValueString(), err, queueNotReadyHint(err, timeout)))
 		return
 	}
 	plan.ID = types.StringValue(job.ID)

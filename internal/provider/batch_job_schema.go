@@ -192,7 +192,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Read: true, Delete: true,
-				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`).",
+				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`). " + queueWaitNote,
 				ReadDescription:   "How long a refresh may take to read the job (default `5m`).",
 				DeleteDescription: "How long destroy may wait for a cancelled job to end (default `10m`).",
 			})),

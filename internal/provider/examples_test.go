@@ -153,8 +153,17 @@ func TestModule_terraformTest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("terraform test failed: %v", err)
 	}
-	if !regexp.MustCompile(`Success! 4 passed, 0 failed`).Match(b) {
-		t.Errorf("expected all 4 runs to pass")
+	suite, err := os.ReadFile(filepath.Join(ws.Dir, "tests", "spark_job.tftest.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := len(regexp.MustCompile(`(?m)^run "`).FindAll(suite, -1))
+	if !regexp.MustCompile(fmt.Sprintf(`Success! %d passed, 0 failed`, runs)).Match(b) {
+		t.Errorf("expected all %d runs to pass", runs)
+	}
+	// The run with new_queue created the module's own queue, and the suite's cleanup deleted it.
+	if created, deleted := tg.CountRequests("POST", "/queues"), tg.CountRequests("DELETE", "/queues/tftest_queue"); created != 1 || deleted != 1 {
+		t.Errorf("queue created %d and deleted %d times, want once each", created, deleted)
 	}
 	for _, job := range tg.Emulator.Jobs() {
 		if job.State != "dead" && job.State != "success" {

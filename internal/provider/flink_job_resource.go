@@ -126,9 +126,14 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 
 	creq := args.request(ctx, r.kind.client, forCreate)
 	p.fillKind(ctx, creq, forCreate)
-	job, err := r.client.CreateFlinkJob(ctx, creq)
+	var job *client.FlinkJob
+	err := r.client.SubmitWhenQueueReady(ctx, queueOf(creq.Queue), func(ctx context.Context) (err error) {
+		job, err = r.client.CreateFlinkJob(ctx, creq)
+		return err
+	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error creating "+r.kind.name, fmt.Sprintf("Could not create %s %q: %s", r.kind.name, args.Name.ValueString(), err))
+		resp.Diagnostics.AddError("Error creating "+r.kind.name, fmt.Sprintf("Could not create %s %q: %s%s",
+			r.kind.name, args.Name.ValueString(), err, queueNotReadyHint(err, timeout)))
 		return
 	}
 	*id = types.StringValue(job.ID)

@@ -147,7 +147,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"savepoint_on_update":  savepoint("for an update that needs it, or for `desired_state = \"stopped\"`,"),
 		"savepoint_on_destroy": savepoint("on destroy"),
 		"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
-			CreateDescription: "How long apply may take to create, run and wait for the job (default `20m`).",
+			CreateDescription: "How long apply may take to create, run and wait for the job (default `20m`). " + queueWaitNote,
 			UpdateDescription: "How long an update may take, stopping and running again included (default `30m`).",
 			DeleteDescription: "How long destroy may wait for the job to stop (default `20m`)."})),
 

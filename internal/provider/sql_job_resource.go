@@ -91,9 +91,15 @@ func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, plan.secrets()...), timeout)
 	defer cancel()
 
-	sub, err := r.client.CreateSQLJob(ctx, plan.toCreateRequest())
+	creq := plan.toCreateRequest()
+	var sub *client.SQLSubmission
+	err := r.client.SubmitWhenQueueReady(ctx, creq.Queue, func(ctx context.Context) (err error) {
+		sub, err = r.client.CreateSQLJob(ctx, creq)
+		return err
+	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error submitting SQL job", fmt.Sprintf("Could not submit the statement%s: %s", queueSuffix(plan.Queue), err))
+		resp.Diagnostics.AddError("Error submitting SQL job", fmt.Sprintf("Could not submit the statement%s: %s%s",
+			queueSuffix(plan.Queue), err, queueNotReadyHint(err, timeout)))
 		return
 	}
 	plan.ID = types.StringValue(sub.ID)

@@ -126,7 +126,7 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 			},
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Delete: true,
-				CreateDescription: "How long apply may take to submit the statement and wait for `wait_for` (default `60m`).",
+				CreateDescription: "How long apply may take to submit the statement and wait for `wait_for` (default `60m`). " + queueWaitNote,
 				DeleteDescription: "How long destroy may wait for a cancelled statement to end (default `10m`).",
 			})),
 

@@ -17,10 +17,24 @@ locals {
     large  = { driver_memory = "8G", executor_memory = "16G", executor_cores = 4, num_executors = 12 }
   }
   size = local.sizes[var.size]
+
+  # The queue the job runs on: the caller's, or the one this module creates.
+  queue = var.new_queue == null ? var.queue : dli_queue.this[0].name
+}
+
+# Optional: a queue of the job's own. Spark batch jobs run on general queues. There is no
+# sleep after the create: the job waits for the queue if DLI is not ready to run jobs on it.
+resource "dli_queue" "this" {
+  count = var.new_queue == null ? 0 : 1
+
+  name                  = var.new_queue.name
+  type                  = "general"
+  cu_count              = var.new_queue.cu_count
+  elastic_resource_pool = var.new_queue.elastic_resource_pool
 }
 
 resource "dli_batch_job" "this" {
-  queue         = var.queue
+  queue         = local.queue
   name          = var.name
   file          = var.file
   class_name    = var.class_name
@@ -40,5 +54,12 @@ resource "dli_batch_job" "this" {
 
   timeouts = {
     create = var.timeout
+  }
+
+  lifecycle {
+    precondition {
+      condition     = (var.queue == null) != (var.new_queue == null)
+      error_message = "Set exactly one of queue (an existing queue) and new_queue (a queue to create)."
+    }
   }
 }

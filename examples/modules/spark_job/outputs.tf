@@ -12,3 +12,8 @@ output "sc_type" {
   description = "Effective compute preset (CUSTOMIZED, as the module sets explicit sizes)."
   value       = dli_batch_job.this.sc_type
 }
+
+output "queue" {
+  description = "Queue the job runs on (the one created from new_queue, if set)."
+  value       = local.queue
+}

@@ -1,6 +1,21 @@
 variable "queue" {
-  description = "DLI queue the job runs on."
+  description = "Existing DLI queue the job runs on. Leave null to create one with new_queue."
   type        = string
+  default     = null
+}
+
+variable "new_queue" {
+  description = <<-EOT
+    A general queue to create for the job, instead of queue: its name, cu_count (16, 64 or 256)
+    and, optionally, the elastic resource pool it belongs to. The job is submitted in the same
+    apply and waits (within timeout) until DLI can run jobs on the new queue.
+  EOT
+  type = object({
+    name                  = string
+    cu_count              = optional(number, 16)
+    elastic_resource_pool = optional(string)
+  })
+  default = null
 }
 
 variable "name" {

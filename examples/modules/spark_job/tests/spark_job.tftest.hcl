@@ -43,6 +43,37 @@ run "medium_job_is_running" {
   }
 }
 
+run "creates_its_own_queue" {
+  variables {
+    queue     = null
+    new_queue = { name = "tftest_queue" }
+    name      = "tftest-own-queue"
+    wait_for  = "success"
+    conf      = { "emulator.run_duration" = "300ms" }
+  }
+
+  assert {
+    condition     = output.queue == "tftest_queue" && dli_queue.this[0].type == "general" && dli_queue.this[0].cu_count == 16
+    error_message = "the module should create a general queue of 16 CUs and run the job on it"
+  }
+
+  assert {
+    condition     = output.state == "success"
+    error_message = "the job on the new queue should have succeeded before apply returned"
+  }
+}
+
+run "rejects_two_queues" {
+  command = plan
+
+  variables {
+    name      = "tftest-two-queues"
+    new_queue = { name = "tftest_other" }
+  }
+
+  expect_failures = [dli_batch_job.this]
+}
+
 run "rejects_unknown_size" {
   command = plan
 
