@@ -64,8 +64,10 @@ func (p *dliProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 
 func (p *dliProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The DLI provider submits and manages Spark batch jobs on Huawei Cloud " +
-			"[Data Lake Insight](https://www.huaweicloud.com/intl/en-us/product/dli.html).\n\n" +
+		MarkdownDescription: "The DLI provider runs Spark batch jobs, SQL statements and Flink streaming jobs on Huawei " +
+			"Cloud [Data Lake Insight](https://www.huaweicloud.com/intl/en-us/product/dli.html), and manages the queues " +
+			"and elastic resource pools they run on. Destroy cancels or stops what apply started, and no submission is " +
+			"ever sent twice.\n\n" +
 			"Set the region and your keys; that's all: the project is found from the region. Authenticate with one of:\n\n" +
 			"* **AK/SK**: `access_key` and `secret_key`; every request is signed with SDK-HMAC-SHA256.\n" +
 			"* **Temporary AK/SK**: the same plus `security_token`, as issued by IAM for agencies and federated users.\n" +
