@@ -54,8 +54,10 @@ type results struct {
 	Env     []string // extra environment of the dli runs (-env)
 	Schema  schemaCost
 	Rows    []row
-	Elapsed time.Duration
-	Notes   []string
+	// Workloads are the SQL and Flink scenarios.
+	Workloads []wresult
+	Elapsed   time.Duration
+	Notes     []string
 	// Repeats counts scenarios measured again because others used the machine; Disturbed
 	// those kept although others took more than maxInterference (attempts or patience spent).
 	Repeats, Disturbed int
@@ -394,6 +396,8 @@ func render(res *results) string {
 		}
 		w("\n")
 	}
+
+	renderWorkloads(&sb, res)
 
 	w("## Provider start-up and schema load\n\n")
 	w("| measurement | median of %d |\n|---|--:|\n", sc.Samples)
