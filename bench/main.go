@@ -237,6 +237,11 @@ func run() error {
 			res.Workloads = append(res.Workloads, wr)
 		}
 	}
+	if len(res.Workloads) > 0 {
+		o := b.emuW.Options()
+		res.Notes = append(res.Notes, workloadNotes(emulatorTimes{fmtDur(o.JobStart), fmtDur(o.CancelDelay)},
+			fmtDur(client.DefaultPollInterval), fmtDur(client.DefaultPollIntervalMax))...)
+	}
 	res.Elapsed = time.Since(started)
 
 	report := render(res)

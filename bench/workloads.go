@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
@@ -69,11 +70,12 @@ func schedulePolls(d, interval, maxInterval time.Duration) int {
 	return polls
 }
 
-// pollRange is the fewest and most polls per job a step may take.
-func (s wstep) pollRange(interval, maxInterval time.Duration) (lo, hi int) {
+// pollRange is the fewest and most reads of the polled route per job a step may take, on the
+// client's default schedule (the provider sets no other).
+func (s wstep) pollRange() (lo, hi int) {
 	for _, w := range s.Waits {
 		lo++
-		hi += schedulePolls(w, interval, maxInterval)
+		hi += schedulePolls(w, client.DefaultPollInterval, client.DefaultPollIntervalMax)
 	}
 	return s.PollBase + lo, s.PollBase + hi
 }

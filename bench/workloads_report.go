@@ -138,3 +138,28 @@ func upperFirst(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// workloadNotes explain the SQL and Flink measurements in the report's method section.
+func workloadNotes(o emulatorTimes, interval, maxInterval string) []string {
+	return []string{
+		fmt.Sprintf("**SQL and Flink scenarios.** For each N of `-jobs-n`, at `-jobs-parallelism`, one working directory per "+
+			"scenario runs its steps in order (each step writes its main.tf and runs one terraform command, with the same "+
+			"CLI configuration and provider environment as above) against a third in-process emulator at latency 0 (job "+
+			"start %s, cancel delay %s, reset between scenarios). Each runs once: times are single runs. Requests come "+
+			"from the emulator's request log, grouped by operation (method and route, job IDs as `{id}`). A step is at the "+
+			"minimum when it sends each operation it needs exactly once per job, reads the polled route once per job for "+
+			"its refresh (updates and destroy), and polls each wait at least once and at most as often as the waiter's "+
+			"schedule (first poll after %s, the interval doubling up to %s) needs to cover the emulator's delay for that "+
+			"wait; any other request counts against it.", o.start, o.cancel, interval, maxInterval),
+		"**SQL wait.** The emulator's access log (`Options.AccessLog`) is timed line by line as each answer leaves; each " +
+			"statement's end is its `end_time` on `GET /_emulator/jobs/sql`. For each statement the first status answer at " +
+			"or after its end is the one that showed FINISHED: its distance to the end is the lag, and its distance to the " +
+			"poll before it (or to the submit) is the poll interval in effect. The target is met when every statement had " +
+			"exactly one poll after its end and a lag of at most the interval in effect: apply waits no longer than one poll " +
+			"interval past the end, with no fixed sleep. *last end → terraform exit* adds what follows the last answer " +
+			"(*of which after the last request*: Terraform writing its state and exiting).",
+	}
+}
+
+// emulatorTimes are the emulator's delays the notes name.
+type emulatorTimes struct{ start, cancel string }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dli-tf/terraform-provider-dli/internal/client"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
@@ -102,11 +101,11 @@ func flinkRuns(runs int, topic string) func(*wenv, int) error {
 		}
 		for _, j := range jobs {
 			if j.Status != "job_running" || len(j.Runs) != runs || j.SMNTopic != topic {
-				return fmt.Errorf("Flink job %d is %s after %d runs with topic %q, want job_running after %d with %q", j.ID, j.Status, len(j.Runs), j.SMNTopic, runs, topic)
+				return fmt.Errorf("flink job %d is %s after %d runs with topic %q, want job_running after %d with %q", j.ID, j.Status, len(j.Runs), j.SMNTopic, runs, topic)
 			}
 			for i := 1; i < runs; i++ {
 				if !j.Runs[i-1].TriggerSavepoint || j.Runs[i].ResumedFrom == "" {
-					return fmt.Errorf("Flink job %d: run %d did not resume from a savepoint of the run before", j.ID, i+1)
+					return fmt.Errorf("flink job %d: run %d did not resume from a savepoint of the run before", j.ID, i+1)
 				}
 			}
 		}
@@ -151,7 +150,7 @@ func (b *bench) runWorkload(w workload, n, p int) (wresult, error) {
 				r.Errors++
 			}
 		}
-		r.PollLo, r.PollHi = st.pollRange(client.DefaultPollInterval, client.DefaultPollIntervalMax)
+		r.PollLo, r.PollHi = st.pollRange()
 		r.Problems = stepProblems(st, r, n)
 		if err := st.Check(env, n); err != nil {
 			return res, fmt.Errorf("%s N=%d %s: %w", w.Name, n, st.Name, err)
