@@ -354,7 +354,7 @@ func render(res *results) string {
 	w("## Provider start-up and schema load\n\n")
 	w("| measurement | median of %d |\n|---|--:|\n", sc.Samples)
 	w("| exec of the provider binary until its go-plugin handshake line (process ready to serve) | %s |\n", fmtMs(sc.Startup))
-	w("| GetProviderSchema, first call in a fresh process (framework server, no gRPC; %d resource, %d data sources) | %s |\n",
+	w("| GetProviderSchema, first call in a fresh process (framework server, no gRPC; %d resources, %d data sources) | %s |\n",
 		sc.Resources, sc.DataSources, fmtMs(sc.SchemaCold))
 	w("| GetProviderSchema, second call in the same process | %s |\n", fmtMs(sc.SchemaWarm))
 	w("| `terraform providers schema -json`, one dli_batch_job (%d provider start) | %s |\n", sc.CLILaunches, fmtMs(sc.CLIProvider))
