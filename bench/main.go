@@ -6,13 +6,18 @@
 // against the emulator at latency 0, and at -latency. From these it derives the API cost (how
 // many round trips the provider spends beyond the minimum) and the plugin cost (what the
 // provider adds without latency), counts the API requests per job from the emulator's request
-// log, and records the provider processes' peak memory. It prints a Markdown report and writes
-// it to -out (bench/RESULTS.md).
+// log, and records the provider processes' peak memory. Then it takes SQL statements
+// (dli_sql_job, waited for until finished; waited for until running and cancelled by destroy)
+// and Flink streaming jobs (dli_flink_sql_job: create, refresh, update in place, update with a
+// restart, destroy) through Terraform, counting the requests per job of each step against its
+// minimum and timing how soon SQL apply sees a statement finish. It prints a Markdown report and
+// writes it to -out (bench/RESULTS.md).
 //
 //	go run ./bench -terraform bin/terraform                 # the full matrix
 //	go run ./bench -terraform bin/terraform -quick          # N=20 smoke run, printed only
 //	go run ./bench -n 100 -parallelism 10 -runs 3 -out x.md # a custom matrix
 //	go run ./bench -n 100 -env TF_LOG_SDK=off -out x.md      # the same with extra provider environment
+//	go run ./bench -workloads sql,flink -jobs-n 10,50 -out x.md # SQL and Flink scenarios only
 package main
 
 import (

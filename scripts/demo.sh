@@ -78,14 +78,15 @@ run destroy destroy -auto-approve
 # The access log has one line per API request: "METHOD PATH STATUS", plus the body of DELETEs.
 # Destroy's requests, resource by resource (the IDs from destroy's progress lines).
 tail -n +"$((before + 1))" "$log" >"$work/destroy-requests.log"
-echo "== what the emulator saw during destroy, resource by resource"
+echo "== what the emulator saw during destroy, resource by resource (its refresh read first)"
 sed -n 's/^\(dli_[a-z_]*\.[a-z_]*\): Destroying\.\.\. \[id=\([^]]*\)\]$/\1 \2/p' "$work/destroy.log" | sort |
   while read -r addr id; do
     pattern="/$id(/[a-z]+)? "
     # A Flink stop names its jobs in the body, not the path.
     [[ $addr == dli_flink_* ]] && pattern="($pattern|/streaming/jobs/stop )"
     echo "-- $addr"
-    grep -E "$pattern" "$work/destroy-requests.log" | sed 's/^/   /' || echo "   (no request)"
+    grep -E "$pattern" "$work/destroy-requests.log" |
+      sed -e 's/^/   /' -e 's#/preview 200$#/preview 200  (the dli_sql_job_result data source)#' || echo "   (no request)"
   done
 # What the demo is about must have happened: the running statement cancelled, the streaming job
 # stopped and then deleted.
