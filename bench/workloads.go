@@ -70,6 +70,17 @@ func schedulePolls(d, interval, maxInterval time.Duration) int {
 	return polls
 }
 
+// scheduleInterval is the interval of the schedule's poll that first reaches d: how long after d
+// a waiter on that schedule may see the state at most.
+func scheduleInterval(d, interval, maxInterval time.Duration) time.Duration {
+	at, next := interval, interval
+	for at < d {
+		next = min(2*next, maxInterval)
+		at += next
+	}
+	return next
+}
+
 // pollRange is the fewest and most reads of the polled route per job a step may take, on the
 // client's default schedule (the provider sets no other).
 func (s wstep) pollRange() (lo, hi int) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
@@ -42,8 +43,9 @@ type lagStats struct {
 	Duration       time.Duration // median statement time, submit to FINISHED
 	MedianLag      time.Duration // FINISHED → the answer that showed it
 	MaxLag         time.Duration
-	MaxGap         time.Duration // the largest poll interval in effect at a job's end
-	MaxRatio       float64       // the largest lag / interval in effect
+	MaxGap         time.Duration // the largest measured interval between the last two polls
+	MaxSched       time.Duration // the largest interval the client's schedule has at a job's end
+	MaxRatio       float64       // the largest lag / the schedule's interval at the end
 	MaxPollsAfter  int           // polls per job at or after its end (1 at the minimum)
 	LastEndToExit  time.Duration // the last statement's end → terraform's exit
 	LastReqToExit  time.Duration // the step's last API answer → terraform's exit
@@ -226,8 +228,8 @@ func sortedRoutes(seen, fixed map[string]int) []string {
 }
 
 // measureLag finds, for each statement, the first status answer at or after its end: how long
-// after the end it came, and the poll interval in effect (the time since the poll before, or
-// since the submit for a first poll).
+// after the end it came, against the interval the client's schedule has at that point; and the
+// measured interval (the time since the poll before, or since the submit for a first poll).
 func measureLag(jobs []adminSQLJob, lines []timedLine, exit time.Time) *lagStats {
 	polls := map[string][]time.Time{}
 	var lastReq time.Time
@@ -262,14 +264,15 @@ func measureLag(jobs []adminSQLJob, lines []timedLine, exit time.Time) *lagStats
 		if i > 0 {
 			prev = ps[i-1]
 		}
+		// The bound is the client's documented schedule, not the measured gap: a waiter that slept
+		// a fixed 20 s would have a 20 s gap too.
 		lag, gap := ps[i].Sub(end), ps[i].Sub(prev)
+		sched := scheduleInterval(end.Sub(start), client.DefaultPollInterval, client.DefaultPollIntervalMax)
 		lags = append(lags, lag)
-		st.MaxLag, st.MaxGap = max(st.MaxLag, lag), max(st.MaxGap, gap)
-		if gap > 0 {
-			st.MaxRatio = max(st.MaxRatio, float64(lag)/float64(gap))
-		}
+		st.MaxLag, st.MaxGap, st.MaxSched = max(st.MaxLag, lag), max(st.MaxGap, gap), max(st.MaxSched, sched)
+		st.MaxRatio = max(st.MaxRatio, float64(lag)/float64(sched))
 		st.MaxPollsAfter = max(st.MaxPollsAfter, len(ps)-i)
-		if lag > gap || len(ps)-i != 1 {
+		if lag > sched || len(ps)-i != 1 {
 			st.WithinInterval = false
 		}
 	}

@@ -72,6 +72,14 @@ func TestSchedulePolls(t *testing.T) {
 			t.Errorf("schedulePolls(%v) = %d, want %d", c.d, got, c.want)
 		}
 	}
+	for _, c := range []struct{ d, want time.Duration }{
+		{0, 300 * ms}, {300 * ms, 300 * ms}, {301 * ms, 600 * ms}, {2 * time.Second, 1200 * ms}, {3 * time.Second, 2400 * ms},
+		{9301 * ms, 5 * time.Second}, {time.Hour, 5 * time.Second},
+	} {
+		if got := scheduleInterval(c.d, 300*ms, 5*time.Second); got != c.want {
+			t.Errorf("scheduleInterval(%v) = %v, want %v", c.d, got, c.want)
+		}
+	}
 	st := wstep{PollBase: 1, Waits: []time.Duration{250 * ms, time.Second}}
 	if lo, hi := st.pollRange(); lo != 3 || hi != 5 {
 		t.Errorf("pollRange = %d, %d; want 3, 5", lo, hi)
@@ -141,8 +149,15 @@ func TestMeasureLag(t *testing.T) {
 		l.LastEndToExit != 1600*ms || l.LastReqToExit != 100*ms || l.MedianLag != 800*ms || l.Duration != 2500*ms {
 		t.Errorf("measureLag = %+v", l)
 	}
-	if r := l.MaxRatio; r < 0.62 || r > 0.63 {
-		t.Errorf("MaxRatio = %v, want 1.5/2.4", r)
+	// The schedule's interval at 3.0 s is 2.4 s (the poll at 4.5 s), at 2.0 s 1.2 s (at 2.1 s).
+	if r := l.MaxRatio; l.MaxSched != 2400*ms || r < 0.62 || r > 0.63 {
+		t.Errorf("MaxSched = %v, MaxRatio = %v; want 2.4s, 1.5/2.4", l.MaxSched, r)
+	}
+
+	// A waiter that sleeps a fixed 20 s polls once per job: one poll after the end, but 17 s late.
+	sleeper := []timedLine{status(a, 20*time.Second), status(b, 20*time.Second)}
+	if l = measureLag(jobs, sleeper, at(20*time.Second)); l.WithinInterval || l.MaxPollsAfter != 1 || l.MaxGap != 20*time.Second {
+		t.Errorf("a fixed 20 s sleep passed: %+v", l)
 	}
 
 	// A waiter that polls on after it saw FINISHED, one that never saw it, a job without an end.
@@ -190,7 +205,7 @@ func TestParseWorkloads(t *testing.T) {
 
 func sampleWorkloads() []wresult {
 	lag := &lagStats{Jobs: 5, Duration: 3 * time.Second, MedianLag: time.Second, MaxLag: 1500 * time.Millisecond,
-		MaxGap: 2400 * time.Millisecond, MaxRatio: 0.625, MaxPollsAfter: 1, LastEndToExit: 1600 * time.Millisecond, WithinInterval: true}
+		MaxGap: 2400 * time.Millisecond, MaxSched: 2400 * time.Millisecond, MaxRatio: 0.625, MaxPollsAfter: 1, LastEndToExit: 1600 * time.Millisecond, WithinInterval: true}
 	return []wresult{
 		{Name: "sql-finished", Resource: "dli_sql_job", What: "statements", N: 5, P: 10, Steps: []wstepResult{
 			{Name: "apply", Wall: 5 * time.Second, Routes: map[string]int{routeSQLSubmit: 5, routeSQLStatus: 20}, PollLo: 1, PollHi: 4, Lag: lag},
@@ -205,7 +220,7 @@ func sampleWorkloads() []wresult {
 func TestWorkloadReport(t *testing.T) {
 	v := workloadVerdicts(sampleWorkloads())
 	if len(v) != 2 || v[0].Met || !strings.Contains(v[0].Detail, "flink N=5 create: GET streaming/jobs/{id} 4/job") ||
-		!v[1].Met || !strings.Contains(v[1].Detail, "0.62 of the poll interval") {
+		!v[1].Met || !strings.Contains(v[1].Detail, "0.62 of the client's poll interval") {
 		t.Errorf("verdicts = %+v", v)
 	}
 	if v := workloadVerdicts(nil); v[0].Measured || v[1].Measured {
@@ -218,7 +233,7 @@ func TestWorkloadReport(t *testing.T) {
 		"## SQL and Flink jobs (issues 11 and 12)",
 		"### sql-finished (`dli_sql_job`)",
 		"| 5 | 10 | apply | 5.00 s | 5 | `GET jobs/{id}/status` 4, `POST jobs/submit-job` 1 | 1 to 4 | 0 | yes |",
-		"| 5 | 10 | 3.00 s | 1000.0 ms / 1500.0 ms | 2400.0 ms | 0.62 | 1 | 1.60 s | 0.00 s |",
+		"| 5 | 10 | 3.00 s | 1000.0 ms / 1500.0 ms | 2400.0 ms | 0.62 | 2400.0 ms | 1 | 1.60 s | 0.00 s |",
 		"| 5 | 10 | create | 3.00 s | 6 |",
 		"**no**: GET streaming/jobs/{id} 4/job (1 to 3)",
 		"Side by side with Huawei's",
