@@ -6,13 +6,18 @@
 // against the emulator at latency 0, and at -latency. From these it derives the API cost (how
 // many round trips the provider spends beyond the minimum) and the plugin cost (what the
 // provider adds without latency), counts the API requests per job from the emulator's request
-// log, and records the provider processes' peak memory. It prints a Markdown report and writes
-// it to -out (bench/RESULTS.md).
+// log, and records the provider processes' peak memory. Then it takes SQL statements
+// (dli_sql_job, waited for until finished; waited for until running and cancelled by destroy)
+// and Flink streaming jobs (dli_flink_sql_job: create, refresh, update in place, update with a
+// restart, destroy) through Terraform, counting the requests per job of each step against its
+// minimum and timing how soon SQL apply sees a statement finish. It prints a Markdown report and
+// writes it to -out (bench/RESULTS.md).
 //
 //	go run ./bench -terraform bin/terraform                 # the full matrix
 //	go run ./bench -terraform bin/terraform -quick          # N=20 smoke run, printed only
 //	go run ./bench -n 100 -parallelism 10 -runs 3 -out x.md # a custom matrix
 //	go run ./bench -n 100 -env TF_LOG_SDK=off -out x.md      # the same with extra provider environment
+//	go run ./bench -workloads sql,flink -jobs-n 10,50 -out x.md # SQL and Flink scenarios only
 package main
 
 import (
@@ -41,9 +46,13 @@ type bench struct {
 
 	emu0, emuLat       *emulator.Server
 	emu0URL, emuLatURL string
-	mon                *procMonitor
-	extraEnv           []string // added to the environment of the dli runs (-env)
-	verbose            bool
+	// emuW serves the SQL and Flink scenarios; timed is its access log.
+	emuW     *emulator.Server
+	emuWURL  string
+	timed    *timedLog
+	mon      *procMonitor
+	extraEnv []string // added to the environment of the dli runs (-env)
+	verbose  bool
 	// patience bounds the time spent waiting for quiet and repeating disturbed scenarios;
 	// waited is what was spent so far.
 	patience, waited time.Duration
@@ -88,6 +97,9 @@ func run() error {
 		keep      = flag.Bool("keep", false, "keep the working directories (terraform logs, states)")
 		samples   = flag.Int("schema-samples", 9, "samples of each start-up and schema measurement")
 		patience  = flag.Duration("patience", 10*time.Minute, "time the run may spend waiting for other processes to leave the machine and repeating scenarios they disturbed")
+		jobsN     = flag.String("jobs-n", "20", "comma-separated numbers of jobs of the SQL and Flink scenarios")
+		jobsP     = flag.Int("jobs-parallelism", 10, "terraform -parallelism of the SQL and Flink scenarios")
+		only      = flag.String("workloads", "batch,sql,flink", "scenarios to run: batch, sql (sql-finished and sql-running), sql-finished, sql-running, flink")
 	)
 	var extraEnv envList
 	flag.Var(&extraEnv, "env", "KEY=VALUE added to the environment of the dli runs (repeatable), for experiments")
@@ -103,8 +115,19 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("-parallelism: %w", err)
 	}
+	jns, err := parseInts(*jobsN)
+	if err != nil {
+		return fmt.Errorf("-jobs-n: %w", err)
+	}
+	if *jobsP < 1 {
+		return errors.New("-jobs-parallelism must be positive")
+	}
+	selected, err := parseWorkloads(*only)
+	if err != nil {
+		return fmt.Errorf("-workloads: %w", err)
+	}
 	if *quick {
-		ns = []int{20}
+		ns, jns = []int{20}, []int{5}
 		if !outSet {
 			*out = ""
 		}
@@ -167,6 +190,11 @@ func run() error {
 		return err
 	}
 	defer b.emuLat.Close()
+	b.timed = newTimedLog()
+	if b.emuW, b.emuWURL, err = startWorkloadEmulator(b.timed); err != nil {
+		return err
+	}
+	defer b.emuW.Close()
 
 	fmt.Fprintln(os.Stderr, "== provider start-up and schema load")
 	if res.Schema, err = b.measureSchema(*samples); err != nil {
@@ -176,6 +204,9 @@ func run() error {
 		fmtMs(res.Schema.SchemaCold), fmtMs(res.Schema.SchemaWarm), fmtMs(res.Schema.CLIProvider), fmtMs(res.Schema.CLIData))
 
 	for _, n := range ns {
+		if !selected["batch"] {
+			break
+		}
 		for _, p := range ps {
 			r := row{N: n, P: p, Runs: scenarioRuns(*runs, n)}
 			var all [numKinds][numPhases][]measurement
@@ -198,6 +229,23 @@ func run() error {
 			}
 			res.Rows = append(res.Rows, r)
 		}
+	}
+	for _, w := range workloads(b.emuW.Options()) {
+		if !selected[w.Name] {
+			continue
+		}
+		for _, n := range jns {
+			wr, err := b.runWorkload(w, n, *jobsP)
+			if err != nil {
+				return err
+			}
+			res.Workloads = append(res.Workloads, wr)
+		}
+	}
+	if len(res.Workloads) > 0 {
+		o := b.emuW.Options()
+		res.Notes = append(res.Notes, workloadNotes(emulatorTimes{fmtDur(o.JobStart), fmtDur(o.CancelDelay)},
+			fmtDur(client.DefaultPollInterval), fmtDur(client.DefaultPollIntervalMax))...)
 	}
 	res.Elapsed = time.Since(started)
 
@@ -346,72 +394,23 @@ func checkJobs(srv *emulator.Server, ph phase, n int) error {
 	return nil
 }
 
-func parseInts(s string) ([]int, error) {
-	var out []int
+// parseWorkloads reads -workloads; "sql" stands for both SQL scenarios.
+func parseWorkloads(s string) (map[string]bool, error) {
+	known := map[string]bool{"batch": true, "sql-finished": true, "sql-running": true, "flink": true}
+	out := map[string]bool{}
 	for f := range strings.SplitSeq(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
+		switch f = strings.TrimSpace(f); {
+		case f == "":
+		case f == "sql":
+			out["sql-finished"], out["sql-running"] = true, true
+		case known[f]:
+			out[f] = true
+		default:
+			return nil, fmt.Errorf("unknown scenario %q", f)
 		}
-		v, err := strconv.Atoi(f)
-		if err != nil || v < 1 {
-			return nil, fmt.Errorf("%q is not a positive integer", f)
-		}
-		out = append(out, v)
 	}
 	if len(out) == 0 {
-		return nil, errors.New("empty list")
+		return nil, errors.New("no scenario")
 	}
 	return out, nil
-}
-
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", errors.New("run the bench inside the module (go run ./bench)")
-	}
-	return filepath.Dir(gomod), nil
-}
-
-// describeMachine collects what the report says about the machine and the tools.
-func describeMachine(terraform, root string) machine {
-	m := machine{Cores: runtime.NumCPU(), Date: time.Now(), CPU: "unknown CPU", Go: runtime.Version()}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPU = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.Kernel = strings.TrimSpace(string(b))
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if strings.HasPrefix(line, "MemTotal:") {
-				if f := strings.Fields(line); len(f) >= 2 {
-					if kib, err := strconv.ParseUint(f[1], 10, 64); err == nil {
-						m.Memory = fmt.Sprintf("%.1f GiB", float64(kib)/(1<<20))
-					}
-				}
-			}
-		}
-	}
-	if out, err := exec.Command("go", "version").Output(); err == nil {
-		m.Go = strings.TrimSpace(string(out))
-	}
-	if out, err := exec.Command(terraform, "version").Output(); err == nil {
-		m.Terraform, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-	}
-	git := exec.Command("git", "describe", "--always", "--dirty")
-	git.Dir = root
-	if out, err := git.Output(); err == nil {
-		m.Commit = "commit " + strings.TrimSpace(string(out))
-	}
-	return m
 }

@@ -54,8 +54,10 @@ type results struct {
 	Env     []string // extra environment of the dli runs (-env)
 	Schema  schemaCost
 	Rows    []row
-	Elapsed time.Duration
-	Notes   []string
+	// Workloads are the SQL and Flink scenarios.
+	Workloads []wresult
+	Elapsed   time.Duration
+	Notes     []string
 	// Repeats counts scenarios measured again because others used the machine; Disturbed
 	// those kept although others took more than maxInterference (attempts or patience spent).
 	Repeats, Disturbed int
@@ -275,54 +277,6 @@ func atMinimum(ph phase, c reqCounts, n int) (bool, string) {
 	return len(problems) == 0, strings.Join(problems, ", ")
 }
 
-func mark(ok bool) string {
-	if ok {
-		return " ✓"
-	}
-	return " ✗"
-}
-
-func perJob(count, n int) float64 {
-	if n <= 0 {
-		return math.NaN()
-	}
-	return float64(count) / float64(n)
-}
-
-func mib(kib uint64) float64 { return float64(kib) / 1024 }
-
-func fmtSec(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-
-func fmtMs(d time.Duration) string {
-	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-}
-
-func fmtCost(c float64) string {
-	if math.IsNaN(c) || math.IsInf(c, 0) {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.2f", c)
-}
-
-// fmtPerJob prints a per-job count: "1" for whole numbers, else two decimals.
-func fmtPerJob(x float64) string {
-	if math.IsNaN(x) {
-		return "n/a"
-	}
-	if x == math.Trunc(x) {
-		return fmt.Sprintf("%.0f", x)
-	}
-	return fmt.Sprintf("%.2f", x)
-}
-
-// reqCell prints the requests per job of both latencies, once when they agree.
-func reqCell(a, b, n int) string {
-	if a == b {
-		return fmtPerJob(perJob(a, n))
-	}
-	return fmtPerJob(perJob(a, n)) + " / " + fmtPerJob(perJob(b, n))
-}
-
 // render writes the Markdown report.
 func render(res *results) string {
 	var sb strings.Builder
@@ -395,10 +349,12 @@ func render(res *results) string {
 		w("\n")
 	}
 
+	renderWorkloads(&sb, res)
+
 	w("## Provider start-up and schema load\n\n")
 	w("| measurement | median of %d |\n|---|--:|\n", sc.Samples)
 	w("| exec of the provider binary until its go-plugin handshake line (process ready to serve) | %s |\n", fmtMs(sc.Startup))
-	w("| GetProviderSchema, first call in a fresh process (framework server, no gRPC; %d resource, %d data sources) | %s |\n",
+	w("| GetProviderSchema, first call in a fresh process (framework server, no gRPC; %d resources, %d data sources) | %s |\n",
 		sc.Resources, sc.DataSources, fmtMs(sc.SchemaCold))
 	w("| GetProviderSchema, second call in the same process | %s |\n", fmtMs(sc.SchemaWarm))
 	w("| `terraform providers schema -json`, one dli_batch_job (%d provider start) | %s |\n", sc.CLILaunches, fmtMs(sc.CLIProvider))
@@ -447,20 +403,4 @@ func render(res *results) string {
 		w("- %s\n", n)
 	}
 	return sb.String()
-}
-
-func startsCell(a, b int) string {
-	if a == b {
-		return fmt.Sprint(a)
-	}
-	return fmt.Sprintf("%d / %d", a, b)
-}
-
-// fmtDur prints a duration compactly: 50ms, 1s, 1.5s.
-func fmtDur(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	return s
 }

@@ -87,21 +87,44 @@ func (b *bench) newWorkspace(k kind, n int, name string) (*workspace, error) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(k, n)), 0o600); err != nil {
 		return nil, err
 	}
-	env := append(cleanEnv(), "TF_CLI_CONFIG_FILE="+b.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	env := b.cliEnv()
 	if k != kindData {
 		url := b.emu0URL
 		if k == kindLatency {
 			url = b.emuLatURL
 		}
-		env = append(env,
-			"HW_DLI_ENDPOINT="+url,
-			"HW_PROJECT_ID="+emulator.DefaultProjectID,
-			"HW_ACCESS_KEY="+emulator.DefaultAccessKey,
-			"HW_SECRET_KEY="+emulator.DefaultSecretKey,
-		)
-		env = append(env, b.extraEnv...)
+		env = append(env, b.dliEnv(url)...)
 	}
 	return &workspace{dir: dir, terraform: b.terraform, env: env}, nil
+}
+
+// dliWorkspace is an empty working directory whose provider talks to the emulator at url; the
+// caller writes its main.tf.
+func (b *bench) dliWorkspace(name, url string) (*workspace, error) {
+	dir := filepath.Join(b.work, name)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &workspace{dir: dir, terraform: b.terraform, env: append(b.cliEnv(), b.dliEnv(url)...)}, nil
+}
+
+// cliEnv is the environment of every terraform run: the CLI configuration with dev_overrides.
+func (b *bench) cliEnv() []string {
+	return append(cleanEnv(), "TF_CLI_CONFIG_FILE="+b.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+}
+
+// dliEnv configures the provider for the emulator at url (AK/SK signing), plus -env.
+func (b *bench) dliEnv(url string) []string {
+	env := []string{
+		"HW_DLI_ENDPOINT=" + url,
+		"HW_PROJECT_ID=" + emulator.DefaultProjectID,
+		"HW_ACCESS_KEY=" + emulator.DefaultAccessKey,
+		"HW_SECRET_KEY=" + emulator.DefaultSecretKey,
+	}
+	return append(env, b.extraEnv...)
 }
 
 // run runs terraform with args and returns its wall time and the user+system CPU time of
