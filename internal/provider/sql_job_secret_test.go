@@ -1,10 +1,15 @@
 package provider_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
 const sqlSecretKey = "spark.jdbc.password"
@@ -108,6 +114,41 @@ data "dli_sql_job" "read" {
 	}
 }
 
+// A job submitted with secret settings outside Terraform (as the provider submits them),
+// imported with an import block and the same configuration: the version is adopted in place (no
+// re-run), and conf plans clean, since the secret keys are known from DLI.
+func TestAccSQLJob_secretConfImportAdoptsVersion(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	value := "pw-" + randomHex(t)
+	body := sqlSecretBody(tg, value, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sub, err := sqlClient(t, tg).CreateSQLJob(ctx, &client.CreateSQLJobRequest{
+		SQL: "INSERT INTO sales_daily SELECT day, SUM(amount) FROM sales GROUP BY day", Queue: tg.Queue,
+		Conf: map[string]string{"spark.sql.shuffle.partitions": "8", sqlSecretKey: value, "spark.terraform.secretConfKeys": sqlSecretKey}})
+	if err != nil {
+		t.Fatalf("submitting outside Terraform: %v", err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             checkSQLDestroy(tg),
+		Steps: []resource.TestStep{
+			{
+				Config: sqlConfig(tg, body) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", sqlAddress, sub.ID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: noSecretInState(value),
+			},
+			{Config: sqlConfig(tg, body), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	if n := tg.CountRequests("POST", "/jobs/submit-job"); n != 1 {
+		t.Errorf("%d submissions, want 1: the import must not re-run the statement", n)
+	}
+}
+
 func captureSQLID(id *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources[sqlAddress]
@@ -162,4 +203,80 @@ func TestAccSQLJob_secretConfValidation(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		Steps:                    steps,
 	})
+}
+
+// A real CLI (1.11 or later) with TF_LOG=TRACE: a statement submitted with secret_conf (from an
+// ephemeral variable) that fails while apply waits. Neither the logs, nor the output (DLI's
+// error), nor the plan file or state carries the secret; the warning about a missing version shows.
+func TestAccSQLJob_secretConfNeverShown(t *testing.T) {
+	cliAtLeast(t, "1.11.0", true)
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	value := "pw-Shown-" + randomHex(t)
+	cfg := fmt.Sprintf(`terraform {
+  required_providers {
+    dli = {
+      source = "dli-tf/dli"
+    }
+  }
+}
+
+resource "dli_sql_job" "secret" {
+  sql         = "INSERT INTO accounts SELECT * FROM staging"
+  queue       = %q
+  conf        = { "emulator.outcome" = "failed" }
+  secret_conf = { %q = var.password }
+}
+
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`, tg.Queue, sqlSecretKey)
+	ws := cliWorkspace(t, tg, cfg)
+	ws.Env = append(ws.Env, "TF_VAR_password="+value)
+	planLog, planOut, ok := tracedRun(t, ws, "plan", "plan", "-no-color", "-input=false", "-out=tfplan")
+	if !ok {
+		t.Fatalf("plan failed:\n%s", planOut)
+	}
+	if !strings.Contains(planOut, "secret_conf without secret_conf_version") || !strings.Contains(planOut, "(write-only attribute)") {
+		t.Errorf("plan output lacks the warning or the write-only marker:\n%s", planOut)
+	}
+	planJSON, err := ws.Command(nil, "show", "-json", "tfplan").CombinedOutput()
+	if err != nil {
+		t.Fatalf("show: %v\n%s", err, planJSON)
+	}
+	applyLog, applyOut, ok := tracedRun(t, ws, "apply", "apply", "-auto-approve", "-no-color", "-input=false")
+	if ok || !strings.Contains(applyOut, "FAILED") {
+		t.Fatalf("apply should fail on the failed statement:\n%s", applyOut)
+	}
+	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]string{"secret_conf value": value}
+	for where, text := range map[string]string{"TF_LOG of plan": planLog, "plan output": planOut, "plan file": string(planJSON),
+		"TF_LOG of apply": applyLog, "apply output": applyOut, "state": string(state)} {
+		checkNoSecrets(t, where, text, secrets, nil)
+	}
+	if !strings.Contains(applyLog, "DLI API request body") {
+		t.Error("the TRACE log of apply has no request body entry: the check would prove nothing")
+	}
+	// The check proves something only if DLI got the secret.
+	var st struct {
+		Resources []struct {
+			Instances []struct {
+				Attributes struct {
+					ID string `json:"id"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(state, &st); err != nil || len(st.Resources) != 1 || len(st.Resources[0].Instances) != 1 {
+		t.Fatalf("state holds no single job (%v)", err)
+	}
+	if got := sqlJobNow(t, tg, st.Resources[0].Instances[0].Attributes.ID).Conf[sqlSecretKey]; got != value {
+		t.Error("DLI did not get the secret")
+	}
+	ws.Run(t, "destroy", "-auto-approve", "-no-color")
 }
