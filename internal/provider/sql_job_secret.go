@@ -67,6 +67,18 @@ func sqlSecretKeysKeyValidator() validator.String {
 
 // withSQLSecretConf is a copy of conf with the secret settings merged in and their key names listed.
 func withSQLSecretConf(conf, secrets map[string]string) map[string]string {
+	return withListedSecrets(sqlSecretKeysConfKey, conf, secrets)
+}
+
+// withoutSQLSecretConf is conf as DLI returns it without what came from secret_conf (see
+// withoutListedSecrets).
+func withoutSQLSecretConf(conf map[string]string, extra ...string) map[string]string {
+	return withoutListedSecrets(sqlSecretKeysConfKey, conf, extra...)
+}
+
+// withListedSecrets is a copy of conf with secrets merged in and their key names listed under
+// listKey, separated by ':'.
+func withListedSecrets(listKey string, conf, secrets map[string]string) map[string]string {
 	if len(secrets) == 0 {
 		return conf
 	}
@@ -77,19 +89,19 @@ func withSQLSecretConf(conf, secrets map[string]string) map[string]string {
 	for k, v := range secrets {
 		out[k] = v
 	}
-	out[sqlSecretKeysConfKey] = strings.Join(sortedKeys(secrets), ":")
+	out[listKey] = strings.Join(sortedKeys(secrets), ":")
 	return out
 }
 
-// withoutSQLSecretConf is conf as DLI returns it, without the settings that came from
-// secret_conf (those listed under sqlSecretKeysConfKey, and extra, from private state) nor the
-// list. nil stays nil, and a conf left empty becomes nil (as DLI reports no settings).
-func withoutSQLSecretConf(conf map[string]string, extra ...string) map[string]string {
-	listed, ok := conf[sqlSecretKeysConfKey]
+// withoutListedSecrets is conf as DLI returns it, without the secret keys (those listed under
+// listKey, and extra, from private state) nor the list. nil stays nil, and a conf left empty
+// becomes nil (as DLI reports no settings).
+func withoutListedSecrets(listKey string, conf map[string]string, extra ...string) map[string]string {
+	listed, ok := conf[listKey]
 	if !ok && len(extra) == 0 {
 		return conf
 	}
-	drop := map[string]bool{sqlSecretKeysConfKey: true}
+	drop := map[string]bool{listKey: true}
 	for _, n := range append(strings.Split(listed, ":"), extra...) {
 		drop[strings.TrimSpace(n)] = true
 	}
