@@ -61,6 +61,13 @@ func changedArguments[T any](plan, state *T) (restart, live []string) {
 			restart = append(restart, name)
 		}
 	}
+	// A new secret_runtime_config_version sends the whole job again, with this apply's secrets.
+	const version = "secret_runtime_config_version"
+	pv, ok1 := pf[version].Interface().(attr.Value)
+	sv, ok2 := sf[version].Interface().(attr.Value)
+	if ok1 && ok2 && !pv.Equal(sv) {
+		restart = append(restart, version)
+	}
 	return restart, live
 }
 

@@ -110,6 +110,7 @@ type flinkSettingsModel struct {
 	SavepointOnUpdate  types.Bool     `tfsdk:"savepoint_on_update"`
 	SavepointOnDestroy types.Bool     `tfsdk:"savepoint_on_destroy"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+	flinkSecretModel
 }
 
 // flinkStatusModel is what DLI reports about a job.
@@ -326,7 +327,7 @@ func (a *flinkArgsModel) apply(job *client.FlinkJob) {
 	a.RestartWhenException = readBool(a.RestartWhenException, c.RestartOnException)
 	a.ResumeCheckpoint = readBool(a.ResumeCheckpoint, c.ResumeCheckpoint)
 	a.ResumeMaxNum = readInt(a.ResumeMaxNum, c.ResumeMaxNum)
-	a.RuntimeConfig = readMap(a.RuntimeConfig, c.RuntimeConfig)
+	a.RuntimeConfig = readMap(a.RuntimeConfig, withoutListedSecrets(flinkSecretKeysConfigKey, c.RuntimeConfig))
 	a.Tags = readMap(a.Tags, job.Tags)
 	a.ResourceConfig = readResourceConfig(a.ResourceConfig, c.ResourceConfigVersion, c.ResourceConfig)
 	a.ExecutionAgencyURN = readString(a.ExecutionAgencyURN, c.ExecutionAgencyURN)

@@ -121,11 +121,17 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	secrets, diags := flinkSecretsFromConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, secretValues(secrets)...), timeout)
 	defer cancel()
 
 	creq := args.request(ctx, r.kind.client, forCreate)
 	p.fillKind(ctx, creq, forCreate)
+	creq.RuntimeConfig = withListedSecrets(flinkSecretKeysConfigKey, creq.RuntimeConfig, secrets)
 	var job *client.FlinkJob
 	err := r.client.SubmitWhenQueueReady(ctx, queueOf(creq.Queue), func(ctx context.Context) (err error) {
 		job, err = r.client.CreateFlinkJob(ctx, creq)

@@ -47,7 +47,10 @@ const (
 // flinkSettings are the resource's own settings, not part of the job; flinkComputed are what
 // DLI reports. The data sources leave out the first; updates compare neither.
 var (
-	flinkSettings = []string{"wait_for", "desired_state", "savepoint_on_update", "savepoint_on_destroy", "timeouts"}
+	// secret_runtime_config* are settings too (DLI does not report them), though a change of
+	// the version is a change of the job (changedArguments).
+	flinkSettings = []string{"wait_for", "desired_state", "savepoint_on_update", "savepoint_on_destroy", "timeouts",
+		"secret_runtime_config", "secret_runtime_config_version"}
 	flinkComputed = []string{"id", "status", "status_description", "create_time", "start_time", "savepoint_path", "restart_times"}
 	// flinkLive are the arguments DLI lets change on a running job (what Huawei's provider sends
 	// without stopping; dli-more-api.md §3.3, UNCONFIRMED by the API reference). Any other change,
@@ -88,7 +91,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 			"takes a savepoint first (and running it again resumes from it). Defaults to `true` when the job has "+
 			"checkpoint storage (%s), `false` otherwise; `true` without storage is refused.", when, storage)}
 	}
-	return map[string]schema.Attribute{
+	return withFlinkSecretAttributes(map[string]schema.Attribute{
 		"id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
 			MarkdownDescription: "Flink job ID assigned by DLI: an integer, as a string (such as `148`)."},
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "Job name, at most 57 characters.",
@@ -129,7 +132,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 				"map that shows in plans; wrap a secret value in `sensitive()`. The provider never logs values. On the local " +
 				"emulator, `emulator.outcome` (`running`, `failed` or `finished`) and `emulator.run_duration` script the job.",
 			Validators: []validator.Map{mapvalidator.NoNullValues(),
-				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), flinkReservedKeyValidator())}},
+				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), flinkReservedKeyValidator(), flinkSecretKeysKeyValidator())}},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
 			MarkdownDescription: "Tags of the job. Refresh reads them through DLI's tag API (one more request, only for a job with tags in state)."},
 		"resource_config":      flinkResourceConfigAttribute(),
@@ -159,7 +162,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"savepoint_path":     computed("Path of the job's last savepoint, if any."),
 		"restart_times": schema.Int64Attribute{Computed: true, PlanModifiers: keepInt,
 			MarkdownDescription: "How many times DLI restarted the job."},
-	}
+	})
 }
 
 // flinkResourceConfigAttribute is the v2 sizing (resource_config_version v2 in the API); the

@@ -101,7 +101,12 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	secrets, diags := flinkSecretsFromConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, secretValues(secrets)...), timeout)
 	defer cancel()
 	planned := plan
 	restart, live := changedArguments(&plan, &state)
@@ -131,6 +136,8 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	case len(restart) > 0 || len(live) > 0 && !cur.IsActive():
 		full := pargs.request(ctx, r.kind.client, forUpdate)
 		pp.fillKind(ctx, full, forUpdate)
+		// A full update replaces DLI's runtime_config: the secrets of this apply go with it.
+		full.RuntimeConfig = withListedSecrets(flinkSecretKeysConfigKey, full.RuntimeConfig, secrets)
 		err = r.client.UpdateFlinkJob(ctx, id, full)
 	case len(live) > 0:
 		err = r.client.UpdateFlinkJob(ctx, id, pargs.liveRequest(ctx, r.kind.client, live))

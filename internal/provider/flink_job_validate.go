@@ -19,6 +19,7 @@ func (r *flinkJobResource[T, P]) ValidateConfig(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	validateFlinkSecrets(ctx, req.Config, &resp.Diagnostics)
 	_, a, set, _ := p.parts()
 	cu, manager := valueOr(a.CUCount, defaultFlinkCU), valueOr(a.ManagerCUCount, defaultFlinkManagerC)
 	if !a.ResourceConfig.IsNull() {

@@ -84,8 +84,8 @@ func sqlArgsFromJob(job *client.SQLJob, prior sqlJobArgsModel) sqlJobArgsModel {
 	if a.Catalog.IsUnknown() {
 		a.Catalog = types.StringNull()
 	}
-	if prior.SQL.IsNull() { // imported: conf and tags come from DLI too
-		a.Conf, a.Tags = job.Conf, job.Tags
+	if prior.SQL.IsNull() { // imported: conf and tags come from DLI too, conf without secret_conf
+		a.Conf, a.Tags = withoutSQLSecretConf(job.Conf), job.Tags
 	}
 	return a
 }

@@ -36,6 +36,9 @@ type sqlJobResourceModel struct {
 	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
 	Triggers        map[string]string `tfsdk:"triggers"`
 	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
+	// Write-only: null everywhere but in the configuration (see sql_job_secret.go).
+	SecretConf        map[string]string `tfsdk:"secret_conf"`
+	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
 	sqlJobStatusModel
 }
 
@@ -88,10 +91,16 @@ func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, plan.secrets()...), timeout)
+	secrets, diags := secretConfFromConfig(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, append(plan.secrets(), secretValues(secrets)...)...), timeout)
 	defer cancel()
 
 	creq := plan.toCreateRequest()
+	creq.Conf = withSQLSecretConf(creq.Conf, secrets)
 	var sub *client.SQLSubmission
 	err := r.client.SubmitWhenQueueReady(ctx, creq.Queue, func(ctx context.Context) (err error) {
 		sub, err = r.client.CreateSQLJob(ctx, creq)
@@ -109,6 +118,7 @@ func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest,
 	// (tainted) rather than orphaned.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
+	resp.Diagnostics.Append(saveSecretKeys(ctx, resp.Private, secrets)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, sub.ID, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -192,7 +202,11 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if state.SQL.IsNull() && job.Engine == "" {
 		job.Engine = listedSQLEngine(ctx, r.client, id) // an import: the list reports the engine, the status does not
 	}
+	imported := state.SQL.IsNull()
 	state.sqlJobArgsModel = sqlArgsFromJob(job, state.sqlJobArgsModel)
+	if imported {
+		state.Conf = withoutSQLSecretConf(state.Conf, savedSecretKeys(ctx, req.Private, &resp.Diagnostics)...)
+	}
 	prior := state.JobMode
 	state.sqlJobStatusModel = sqlStatusFromJob(job)
 	state.keepJobMode(prior)

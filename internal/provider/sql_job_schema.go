@@ -48,7 +48,7 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 	}
 	return schema.Schema{
 		MarkdownDescription: sqlJobDescription,
-		Attributes: map[string]schema.Attribute{
+		Attributes: withSQLSecretConfAttributes(map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "SQL job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
 			"sql": schema.StringAttribute{
 				Required: true, Validators: []validator.String{sqlStatementValidator()},
@@ -82,7 +82,7 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(mapChangedUnlessImportedNull,
 					"Changing conf runs the statement again.", "Changing `conf` runs the statement again.")},
 				Validators: []validator.Map{mapvalidator.NoNullValues(),
-					mapvalidator.KeysAre(confKeyValidator()), mapvalidator.ValueStringsAre(confValueValidator())},
+					mapvalidator.KeysAre(confKeyValidator(), sqlSecretKeysKeyValidator()), mapvalidator.ValueStringsAre(confValueValidator())},
 			},
 			"tags": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
@@ -153,7 +153,7 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "Column type, such as `int` or `string`."},
 				}},
 			},
-		},
+		}),
 	}
 }
 
