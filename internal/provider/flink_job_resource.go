@@ -158,10 +158,11 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 	tflog.Info(ctx, "created Flink job", map[string]any{"job_id": job.ID, "kind": r.kind.name})
 
 	var runErr error
+	var running *client.FlinkJob
 	if set.DesiredState.ValueString() != desiredStopped {
-		runErr = r.run(ctx, job.ID, false, set.WaitFor.ValueString())
+		running, runErr = r.run(ctx, job.ID, false, set.WaitFor.ValueString())
 	}
-	r.record(ctx, &planned, &m, job.ID)
+	r.record(ctx, &planned, &m, job.ID, running)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	if runErr != nil {
 		summary, detail := r.describeRunError(job.ID, "timeouts.create", timeout, st.Status.ValueString(), runErr)
@@ -171,25 +172,33 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 	}
 }
 
-// run starts a stopped job and, for wait_for = running, waits until it runs.
-func (r *flinkJobResource[T, P]) run(ctx context.Context, id string, resume bool, waitFor string) error {
+// run starts a stopped job and, for wait_for = running, waits until it runs. The wait's last
+// answer is returned (nil without a wait or on error): it is the job's detail already.
+func (r *flinkJobResource[T, P]) run(ctx context.Context, id string, resume bool, waitFor string) (*client.FlinkJob, error) {
 	if _, err := r.client.RunFlinkJob(ctx, id, resume); err != nil {
-		return err
+		return nil, err
 	}
 	if waitFor == waitForSubmitted {
-		return nil
+		return nil, nil
 	}
-	_, err := r.client.WaitForFlinkJobRunning(ctx, id)
-	return err
+	job, err := r.client.WaitForFlinkJobRunning(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return job, nil
 }
 
-// record reads the job once (on a short context of its own: the caller's may be over) and
-// fills what the plan left unknown, so the state holds what DLI last reported and what the plan
-// promised. Arguments known in the plan are kept as planned.
-func (r *flinkJobResource[T, P]) record(ctx context.Context, planned, m *T, id string) {
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
-	defer cancel()
-	job, err := r.client.GetFlinkJob(readCtx, id)
+// record fills what the plan left unknown from the job's detail, so the state holds what DLI
+// last reported and what the plan promised; arguments known in the plan are kept as planned.
+// last is a detail the caller just got (a wait's final answer); without one the job is read
+// once, on a short context of its own (the caller's may be over).
+func (r *flinkJobResource[T, P]) record(ctx context.Context, planned, m *T, id string, last *client.FlinkJob) {
+	job, err := last, error(nil)
+	if job == nil {
+		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
+		defer cancel()
+		job, err = r.client.GetFlinkJob(readCtx, id)
+	}
 	if err != nil {
 		tflog.Warn(ctx, "could not read the Flink job; its details refresh on the next plan", map[string]any{"job_id": id, "error": err.Error()})
 		nullUnknowns(m)

@@ -153,13 +153,14 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 		return
 	}
 	var runErr error
+	var running *client.FlinkJob
 	changed := len(restart)+len(live) > 0
 	if wantRunning && !cur.IsActive() && (stopped || changed || cur != client.FlinkFinish) {
 		resume := savepoint && (stopped || cur == client.FlinkCancelSuccess && job.SavepointPath != "")
 		tflog.Info(ctx, "running Flink job", map[string]any{"job_id": id, "resume_savepoint": resume})
-		runErr = r.run(ctx, id, resume, pset.WaitFor.ValueString())
+		running, runErr = r.run(ctx, id, resume, pset.WaitFor.ValueString())
 	}
-	r.record(ctx, &planned, &plan, id)
+	r.record(ctx, &planned, &plan, id, running)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if runErr != nil {
 		_, _, _, st := pp.parts()
