@@ -103,6 +103,18 @@ list "dli_batch_job" "etl" {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
+				// Display names and the state filter see what DLI reports: query once every job
+				// has started, whatever the machine's speed.
+				PreConfig: func() {
+					eventually(t, "every job runs", func() bool {
+						for _, j := range tg.Emulator.Jobs() {
+							if j.State != "running" {
+								return false
+							}
+						}
+						return true
+					})
+				},
 				Query:  true,
 				Config: query,
 				QueryResultChecks: []querycheck.QueryResultCheck{
@@ -160,6 +172,16 @@ list "dli_batch_job" "etl" {
   }
 }
 `,
+	})
+	// The display names carry the state: query once every job submitted by hand has started (a
+	// fast machine would otherwise list them as starting).
+	eventually(t, "every job submitted by hand runs", func() bool {
+		for _, j := range tg.Emulator.Jobs() {
+			if j.State != "running" {
+				return false
+			}
+		}
+		return true
 	})
 	out := ws.Run(t, "query", "-no-color")
 	for _, name := range []string{"adopt-secret-000 (running)", "adopt-000 (running)", "adopt-001 (running)"} {
