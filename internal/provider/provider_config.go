@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -237,28 +235,4 @@ func checkCredentials(cfg client.Config, origins map[string]string) diag.Diagnos
 			"secret_key is set but access_key is not"+from(attrSecretKey)+". Set access_key or "+envAccessKey+".")
 	}
 	return diags
-}
-
-// endpointProblem explains why an endpoint is unusable, or returns "".
-func endpointProblem(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Sprintf("endpoint must be an absolute http(s) URL such as https://dli.cn-north-4.myhuaweicloud.com, got %q.", endpoint)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Sprintf("endpoint must not carry credentials, a query or a fragment, got %q.", endpoint)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Sprintf("endpoint %q uses plain http to a non-loopback host. Signed requests and tokens must not "+
-			"cross a network in clear text: use https (plain http is only accepted for localhost, 127.0.0.0/8 and ::1).", endpoint)
-	}
-	return ""
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

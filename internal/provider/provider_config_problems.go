@@ -43,6 +43,9 @@ var configArgs = map[string]configArg{
 	attrSecurityToken: {label: "security token",
 		fix: "security_token (or " + envSecurityToken + ") must be the token issued with temporary AK/SK credentials."},
 	attrAuthToken: {label: "auth token", fix: "auth_token (or " + envAuthToken + ") must be an IAM token."},
+	"iam_endpoint": {label: "IAM endpoint",
+		fix: "iam_endpoint (or " + envIAMEndpoint + ") must be an https URL such as https://iam.cn-north-4.myhuaweicloud.com; " +
+			"leave both unset to use the region's IAM endpoint."},
 }
 
 // configProblems turns every problem client.Config.Validate reports into a diagnostic on its
@@ -54,8 +57,8 @@ func configProblems(cfg client.Config, origins map[string]string, credentialsRep
 		if _, isCredential := credentialEnv[p.Field]; isCredential && credentialsReported {
 			continue
 		}
-		if isSignInField(p.Field) { // checkSignIn words these, with where each value came from
-			continue
+		if isSignInField(p.Field) && !(p.Field == "iam_endpoint" && strings.TrimSpace(cfg.IAMEndpoint) != "") {
+			continue // checkSignIn words these, with where each value came from; a bad IAM URL is the client's rule
 		}
 		arg, ok := configArgs[p.Field]
 		if !ok { // a field this provider does not know yet: still on the block, never dropped

@@ -151,11 +151,6 @@ func resolveAssumeRole(v types.Object, env func(string) (string, bool)) (*client
 func checkSignIn(cfg client.Config, origins map[string]string) (diag.Diagnostics, bool) {
 	var diags diag.Diagnostics
 	hasKeys := cfg.AccessKey != "" || cfg.SecretKey != "" || cfg.SecurityToken != "" || cfg.AuthToken != ""
-	if iam := strings.TrimSpace(cfg.IAMEndpoint); iam != "" {
-		if msg := endpointProblem(iam); msg != "" {
-			diags.AddAttributeError(path.Root("iam_endpoint"), "Invalid IAM endpoint", strings.Replace(msg, "endpoint", "iam_endpoint", 1))
-		}
-	}
 	if ar := cfg.AssumeRole; ar != nil {
 		if strings.TrimSpace(ar.AgencyName) == "" {
 			diags.AddAttributeError(path.Root("assume_role").AtName("agency_name"), "Missing agency name",

@@ -77,7 +77,7 @@ func TestResolveConfig_signInRules(t *testing.T) {
 		{"bad HW_ASSUME_ROLE_DURATION", func(m *providerModel) { withKeys(m); m.AssumeRole = assumeRoleBlock("dli_admin", "central", 0) },
 			map[string]string{envAgencyDuration: "60"}, path.Root("assume_role").AtName("duration"), "between 900 and 86400"},
 		{"IAM endpoint in clear text", func(m *providerModel) { withKeys(m); m.IAMEndpoint = types.StringValue("http://iam.example.com") }, nil,
-			path.Root("iam_endpoint"), "iam_endpoint \"http://iam.example.com\" uses plain http"},
+			path.Root("iam_endpoint"), "IAM endpoint \"http://iam.example.com\": it uses plain http"},
 		{"password login without region or IAM endpoint", func(m *providerModel) {
 			withPassword(m)
 			m.Region, m.Endpoint, m.ProjectID = types.StringNull(), types.StringValue("http://127.0.0.1:8787"), types.StringValue("p1")
