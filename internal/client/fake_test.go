@@ -202,31 +202,16 @@ func (f *fakeDLI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var sel []*fakeJob
 	for _, j := range f.jobs {
-		if v := q.Get("queue_name"); v != "" && j.Queue != v {
-			continue
+		if filtersHold(q, map[string]func(string) bool{
+			"queue_name": func(v string) bool { return j.Queue == v },
+			"state":      func(v string) bool { return string(j.State) == v },
+			"job_name":   func(v string) bool { return j.Name == v },
+			"job-id":     func(v string) bool { return j.ID == v },
+			"start":      func(v string) bool { return j.Created >= millis(v) },
+			"end":        func(v string) bool { return j.Created <= millis(v) },
+		}) {
+			sel = append(sel, j)
 		}
-		if v := q.Get("state"); v != "" && string(j.State) != v {
-			continue
-		}
-		if v := q.Get("job_name"); v != "" && j.Name != v {
-			continue
-		}
-		if v := q.Get("job-id"); v != "" && j.ID != v {
-			continue
-		}
-		if v := q.Get("start"); v != "" {
-			ms, _ := strconv.ParseInt(v, 10, 64)
-			if j.Created < ms {
-				continue
-			}
-		}
-		if v := q.Get("end"); v != "" {
-			ms, _ := strconv.ParseInt(v, 10, 64)
-			if j.Created > ms {
-				continue
-			}
-		}
-		sel = append(sel, j)
 	}
 	order := q.Get("order")
 	sort.SliceStable(sel, func(a, b int) bool {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,22 @@ func takeNext[T any](cur *T, next *[]T) {
 func pageBounds(from, size, n int) (int, int) {
 	from = min(max(from, 0), n)
 	return from, min(from+size, n)
+}
+
+// filtersHold applies a fake list's filters: each one whose parameter is set must hold.
+func filtersHold(q url.Values, filters map[string]func(v string) bool) bool {
+	for k, holds := range filters {
+		if v := q.Get(k); v != "" && !holds(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// millis reads a filter's epoch milliseconds.
+func millis(v string) int64 {
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n
 }
 
 // noRoute answers as DLI's gateway does for a path it does not know.

@@ -191,21 +191,14 @@ func (f *fakeSQL) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var sel []*fakeSQLJob
 	for _, j := range f.jobs {
-		if v := q.Get("queue_name"); v != "" && j.Queue != v {
-			continue
+		if filtersHold(q, map[string]func(string) bool{
+			"queue_name": func(v string) bool { return j.Queue == v },
+			"job-status": func(v string) bool { return string(j.Status) == v },
+			"tags":       func(v string) bool { return f.ignoreTagFilter || fuzzyTags(j.Tags, v) },
+			"start":      func(v string) bool { return j.StartMS >= millis(v) },
+		}) {
+			sel = append(sel, j)
 		}
-		if v := q.Get("job-status"); v != "" && string(j.Status) != v {
-			continue
-		}
-		if v := q.Get("tags"); v != "" && !f.ignoreTagFilter && !fuzzyTags(j.Tags, v) {
-			continue
-		}
-		if v := q.Get("start"); v != "" {
-			if ms, _ := strconv.ParseInt(v, 10, 64); j.StartMS < ms {
-				continue
-			}
-		}
-		sel = append(sel, j)
 	}
 	sort.SliceStable(sel, func(a, b int) bool { return sel[a].StartMS > sel[b].StartMS })
 	size, _ := strconv.Atoi(q.Get("page-size"))
