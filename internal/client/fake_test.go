@@ -86,6 +86,14 @@ func (f *fakeDLI) addJob(j *fakeJob) *fakeJob {
 	return j
 }
 
+// withJob adds a copy of j unless noJob, and returns the ID to ask about (someID for none).
+func (f *fakeDLI) withJob(noJob bool, j fakeJob) string {
+	if noJob {
+		return someID
+	}
+	return f.addJob(&j).ID
+}
+
 func (f *fakeDLI) find(id string) *fakeJob {
 	for _, j := range f.jobs {
 		if j.ID == id {

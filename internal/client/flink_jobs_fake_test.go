@@ -43,6 +43,12 @@ func newFakeFlink(t *testing.T) *fakeFlink {
 	return f
 }
 
+// newFlinkTest is a fake Flink API and a client of it.
+func newFlinkTest(t *testing.T) (*fakeFlink, *Client) {
+	f := newFakeFlink(t)
+	return f, newTestClient(t, f.URL())
+}
+
 func (f *fakeFlink) calls() []string { return f.callsBelow("/v1.0/" + testProject + "/streaming/") }
 
 func (f *fakeFlink) count(method, suffix string) int {
