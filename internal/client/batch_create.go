@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // SubmissionMarkerConfKey is the Spark conf key under which CreateBatchJob
@@ -58,19 +55,14 @@ func (c *Client) CreateBatchJob(ctx context.Context, req *CreateBatchJobRequest)
 	if strings.TrimSpace(req.File) == "" {
 		return nil, errors.New("dli: create batch job: file is required")
 	}
-	marker := uuid.NewString()
-	body, err := req.wireBody(marker)
-	if err != nil {
-		return nil, fmt.Errorf("dli: %s: encoding request: %w", op, err)
-	}
 	confValues := make([]string, 0, len(req.Conf))
 	for _, v := range req.Conf {
 		confValues = append(confValues, v)
 	}
-	ctx = WithSecrets(ctx, confValues...)
-	ctx = tflog.SetField(ctx, "submission_id", marker)
-	call := batchCall(op, "", http.MethodPost)
-	call.body = body
+	ctx, call, marker, err := newSubmission(ctx, batchCall(op, "", http.MethodPost), req.wireBody, confValues)
+	if err != nil {
+		return nil, err
+	}
 	return submit(ctx, c, submitSpec[BatchJob]{
 		call: call, marker: marker, markerKey: SubmissionMarkerConfKey,
 		decode: func(ctx context.Context, res *apiResult) (*BatchJob, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -242,36 +243,23 @@ func (o ListOptions) query() url.Values {
 // short or empty page, the reported total, or opts.Limit is reached. Jobs
 // seen twice (a new job shifting a page) are returned once.
 func (c *Client) ListBatchJobs(ctx context.Context, opts ListOptions) ([]BatchJob, error) {
-	var jobs []BatchJob
-	err := c.eachBatchJob(ctx, opts, func(j BatchJob) bool {
-		jobs = append(jobs, j)
-		return opts.Limit <= 0 || len(jobs) < opts.Limit
-	})
-	return jobs, err
+	return collect(opts.Limit, func(fn func(BatchJob) bool) error { return c.eachBatchJob(ctx, opts, fn) })
 }
 
 // eachBatchJob calls fn for every listed job until fn returns false.
 func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(BatchJob) bool) error {
 	const op = "list batch jobs"
-	size := opts.PageSize
-	if size <= 0 {
-		size = DefaultPageSize
-	}
+	size := pageSize(opts.PageSize, DefaultPageSize, math.MaxInt)
 	base := opts.query()
 	return walkPages(ctx, pageWalk[BatchJob]{
 		op: op, size: size, shortEnds: true, key: func(j BatchJob) string { return j.ID },
 		fetch: func(ctx context.Context, _, from int) ([]BatchJob, int, error) {
-			q := cloneValues(base)
-			q.Set("from", strconv.Itoa(from))
-			q.Set("size", strconv.Itoa(size))
 			var out struct {
 				From     flexInt64  `json:"from"`
 				Total    flexInt64  `json:"total"`
 				Sessions []BatchJob `json:"sessions"`
 			}
-			call := batchCall(op, "", http.MethodGet)
-			call.query = q
-			_, err := c.do(ctx, call, &out)
+			err := c.getPage(ctx, batchCall(op, "", http.MethodGet), base, pageAt("from", from, "size", size), &out)
 			return out.Sessions, int(out.Total), err
 		},
 	}, fn)

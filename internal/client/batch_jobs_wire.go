@@ -126,20 +126,11 @@ func parseRequestBody(raw json.RawMessage) (*CreateBatchJobRequest, string) {
 		}
 		doc = []byte(s)
 	}
-	var m map[string]json.RawMessage
+	var m rawObject
 	if err := json.Unmarshal(doc, &m); err != nil || m == nil {
 		return nil, ""
 	}
-	pick := func(keys ...string) json.RawMessage {
-		for _, k := range keys {
-			if v, ok := m[k]; ok && !isNull(v) {
-				return v
-			}
-		}
-		return nil
-	}
-	str := func(keys ...string) string { return jsonToString(pick(keys...)) }
-	strs := func(keys ...string) []string { return jsonToStrings(pick(keys...)) }
+	pick, str, strs := m.pick, m.str, m.strs
 	intp := func(keys ...string) *int {
 		if v, ok := jsonToInt64(pick(keys...)); ok {
 			i := int(v)

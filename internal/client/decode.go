@@ -135,3 +135,20 @@ func msToTime(ms int64) time.Time {
 	}
 	return time.UnixMilli(ms).UTC()
 }
+
+// rawObject is a JSON object read key by key, for answers that spell a field more than one
+// way (camelCase and snake_case): the first of the keys present and not null wins.
+type rawObject map[string]json.RawMessage
+
+func (m rawObject) pick(keys ...string) json.RawMessage {
+	for _, k := range keys {
+		if v, ok := m[k]; ok && !isNull(v) {
+			return v
+		}
+	}
+	return nil
+}
+
+func (m rawObject) str(keys ...string) string { return jsonToString(m.pick(keys...)) }
+
+func (m rawObject) strs(keys ...string) []string { return jsonToStrings(m.pick(keys...)) }

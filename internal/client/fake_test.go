@@ -2,22 +2,17 @@ package client
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 )
 
-// A small fake of the DLI batch API for the client's tests. It is written
-// here on purpose (the emulator package is an independent implementation the
-// client must not depend on).
+// A small fake of the DLI batch API for the client's tests (see fakeServer).
 
 const testProject = "48cc2c48765f481480c7db940d6409d1"
 
@@ -38,25 +33,10 @@ type fakeJob struct {
 	AfterCancel []JobState
 }
 
-type fakeRequest struct {
-	Method string
-	Path   string
-	Query  string
-	Header http.Header
-	Body   string
-	Time   time.Time
-}
-
 type fakeDLI struct {
-	t   *testing.T
-	srv *httptest.Server
+	fakeServer[*fakeDLI]
 
-	mu   sync.Mutex
 	jobs []*fakeJob
-	reqs []fakeRequest
-	// hook runs first for every request; n is the 0-based request index.
-	// Returning true means the hook answered.
-	hook func(f *fakeDLI, w http.ResponseWriter, r *http.Request, body []byte, n int) bool
 	// listWithoutReqBody omits req_body from list entries.
 	listWithoutReqBody bool
 	// ignoreFrom makes list always return the first page.
@@ -68,39 +48,18 @@ type fakeDLI struct {
 
 func newFakeDLI(t *testing.T) *fakeDLI {
 	t.Helper()
-	f := &fakeDLI{t: t, clockMS: time.Now().Add(-time.Minute).UnixMilli()}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f := &fakeDLI{clockMS: time.Now().Add(-time.Minute).UnixMilli()}
+	f.start(t, f, fakeChecks{jsonBody: true, credentials: true}, f.serve)
 	return f
-}
-
-func (f *fakeDLI) URL() string { return f.srv.URL }
-
-func (f *fakeDLI) requests() []fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.reqs...)
 }
 
 // calls returns "METHOD suffix" for every request, where suffix is the path
 // below /v2.0/{project}/.
-func (f *fakeDLI) calls() []string {
-	var out []string
-	for _, r := range f.requests() {
-		out = append(out, r.Method+" "+strings.TrimPrefix(r.Path, "/v2.0/"+testProject+"/"))
-	}
-	return out
-}
+func (f *fakeDLI) calls() []string { return f.callsBelow("/v2.0/" + testProject + "/") }
 
 // count counts requests of method on the collection path (".../batches").
 func (f *fakeDLI) count(method string) int {
-	n := 0
-	for _, c := range f.calls() {
-		if c == method+" batches" {
-			n++
-		}
-	}
-	return n
+	return countCalls(f.calls(), func(c string) bool { return c == method+" batches" })
 }
 
 func (f *fakeDLI) jobCount() int {
@@ -125,6 +84,14 @@ func (f *fakeDLI) addJob(j *fakeJob) *fakeJob {
 	}
 	f.jobs = append(f.jobs, j)
 	return j
+}
+
+// withJob adds a copy of j unless noJob, and returns the ID to ask about (someID for none).
+func (f *fakeDLI) withJob(noJob bool, j fakeJob) string {
+	if noJob {
+		return someID
+	}
+	return f.addJob(&j).ID
 }
 
 func (f *fakeDLI) find(id string) *fakeJob {
@@ -181,24 +148,7 @@ func (j *fakeJob) wire(withReqBody bool) map[string]interface{} {
 	return m
 }
 
-func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	n := len(f.reqs)
-	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body), Time: time.Now()})
-	hook := f.hook
-	f.mu.Unlock()
-
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		f.t.Errorf("%s %s: Content-Type %q", r.Method, r.URL.Path, ct)
-	}
-	if r.Header.Get("X-Auth-Token") == "" && !strings.HasPrefix(r.Header.Get("Authorization"), "SDK-HMAC-SHA256 Access=") {
-		f.t.Errorf("%s %s: no credentials", r.Method, r.URL.Path)
-	}
-	if hook != nil && hook(f, w, r, body, n) {
-		return
-	}
-
+func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	prefix := "/v2.0/" + testProject + "/batches"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
 		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "The API does not exist or has not been published in the environment", "request_id": "gw1"})
@@ -232,12 +182,7 @@ func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request) {
 		case len(parts) == 1 && r.Method == http.MethodGet:
 			writeJSON(w, 200, j.wire(true))
 		case len(parts) == 2 && parts[1] == "state" && r.Method == http.MethodGet:
-			if len(j.States) > 0 {
-				j.State = j.States[0]
-				if len(j.States) > 1 {
-					j.States = j.States[1:]
-				}
-			}
+			takeNext(&j.State, &j.States)
 			writeJSON(w, 200, map[string]string{"id": j.ID, "state": string(j.State)})
 		case len(parts) == 2 && parts[1] == "log" && r.Method == http.MethodGet:
 			writeJSON(w, 200, map[string]interface{}{"id": j.ID, "from": 0, "total": len(j.Log), "log": j.Log})
@@ -254,10 +199,10 @@ func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			writeJSON(w, 200, map[string]string{"msg": "deleted"})
 		default:
-			writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "no route"})
+			noRoute(w, "no route")
 		}
 	default:
-		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "no route"})
+		noRoute(w, "no route")
 	}
 }
 
@@ -265,31 +210,16 @@ func (f *fakeDLI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var sel []*fakeJob
 	for _, j := range f.jobs {
-		if v := q.Get("queue_name"); v != "" && j.Queue != v {
-			continue
+		if filtersHold(q, map[string]func(string) bool{
+			"queue_name": func(v string) bool { return j.Queue == v },
+			"state":      func(v string) bool { return string(j.State) == v },
+			"job_name":   func(v string) bool { return j.Name == v },
+			"job-id":     func(v string) bool { return j.ID == v },
+			"start":      func(v string) bool { return j.Created >= millis(v) },
+			"end":        func(v string) bool { return j.Created <= millis(v) },
+		}) {
+			sel = append(sel, j)
 		}
-		if v := q.Get("state"); v != "" && string(j.State) != v {
-			continue
-		}
-		if v := q.Get("job_name"); v != "" && j.Name != v {
-			continue
-		}
-		if v := q.Get("job-id"); v != "" && j.ID != v {
-			continue
-		}
-		if v := q.Get("start"); v != "" {
-			ms, _ := strconv.ParseInt(v, 10, 64)
-			if j.Created < ms {
-				continue
-			}
-		}
-		if v := q.Get("end"); v != "" {
-			ms, _ := strconv.ParseInt(v, 10, 64)
-			if j.Created > ms {
-				continue
-			}
-		}
-		sel = append(sel, j)
 	}
 	order := q.Get("order")
 	sort.SliceStable(sel, func(a, b int) bool {
@@ -307,13 +237,7 @@ func (f *fakeDLI) list(w http.ResponseWriter, r *http.Request) {
 		from = 0
 	}
 	total := len(sel)
-	if from > len(sel) {
-		from = len(sel)
-	}
-	end := from + size
-	if end > len(sel) {
-		end = len(sel)
-	}
+	from, end := pageBounds(from, size, len(sel))
 	sessions := []map[string]interface{}{}
 	for _, j := range sel[from:end] {
 		sessions = append(sessions, j.wire(!f.listWithoutReqBody))

@@ -68,32 +68,22 @@ func (o FlinkListOptions) query() url.Values {
 // until an empty page. Jobs seen twice (a new job shifting a page) are
 // returned once.
 func (c *Client) ListFlinkJobs(ctx context.Context, opts FlinkListOptions) ([]FlinkJob, error) {
-	var jobs []FlinkJob
-	err := c.eachFlinkJob(ctx, opts, func(j FlinkJob) bool { jobs = append(jobs, j); return true })
-	return jobs, err
+	return collect(0, func(fn func(FlinkJob) bool) error { return c.eachFlinkJob(ctx, opts, fn) })
 }
 
 func (c *Client) eachFlinkJob(ctx context.Context, opts FlinkListOptions, fn func(FlinkJob) bool) error {
 	const op = "list Flink jobs"
-	size := opts.PageSize
-	if size <= 0 || size > 100 {
-		size = 100
-	}
+	size := pageSize(opts.PageSize, 100, 100)
 	base := opts.query()
 	return walkPages(ctx, pageWalk[FlinkJob]{
 		op: op, size: size, key: func(j FlinkJob) string { return j.ID },
 		fetch: func(ctx context.Context, _, offset int) ([]FlinkJob, int, error) {
-			q := cloneValues(base)
-			q.Set("offset", strconv.Itoa(offset))
-			q.Set("limit", strconv.Itoa(size))
 			var out struct {
 				JobList struct {
 					Jobs []FlinkJob `json:"jobs"`
 				} `json:"job_list"`
 			}
-			call := flinkCall(op, "", http.MethodGet, "jobs")
-			call.query = q
-			_, err := c.do(ctx, call, &out)
+			err := c.getPage(ctx, flinkCall(op, "", http.MethodGet, "jobs"), base, pageAt("offset", offset, "limit", size), &out)
 			return out.JobList.Jobs, 0, err
 		},
 	}, func(j FlinkJob) bool { return !tagsMatch(j.Tags, opts.Tags) || fn(j) })

@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // CreateFlinkJob creates a Flink SQL or Jar job (POST
@@ -35,15 +32,10 @@ func (c *Client) CreateFlinkJob(ctx context.Context, req *FlinkJobRequest) (*Fli
 	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
 		return nil, fmt.Errorf("dli: %s: name is required", op)
 	}
-	marker := uuid.NewString()
-	body, err := req.wireBody(marker)
+	ctx, call, marker, err := newSubmission(ctx, flinkCall(op, "", http.MethodPost, req.Kind.route()), req.wireBody, req.secretValues())
 	if err != nil {
-		return nil, fmt.Errorf("dli: %s: encoding request: %w", op, err)
+		return nil, err
 	}
-	ctx = WithSecrets(ctx, req.secretValues()...)
-	ctx = tflog.SetField(ctx, "submission_id", marker)
-	call := flinkCall(op, "", http.MethodPost, req.Kind.route())
-	call.body = body
 	return submit(ctx, c, submitSpec[FlinkJob]{
 		call: call, marker: marker, markerKey: "runtime_config " + FlinkSubmissionMarkerKey, envelope: true,
 		decode: func(ctx context.Context, res *apiResult) (*FlinkJob, error) {

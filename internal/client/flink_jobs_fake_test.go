@@ -2,18 +2,15 @@ package client
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 // A small fake of DLI's Flink job API for the client's tests, written from
-// the reference (dli-more-api.md §3), independent of the emulator. is_success
+// the reference (dli-more-api.md §3); see fakeServer. is_success
 // is the string form, run and stop answer arrays, IDs are integers, an
 // unknown job is 400 DLI.16001.
 
@@ -30,46 +27,32 @@ type fakeFlinkJob struct {
 }
 
 type fakeFlink struct {
-	t   *testing.T
-	srv *httptest.Server
+	fakeServer[*fakeFlink]
 
-	mu     sync.Mutex
 	jobs   map[int64]*fakeFlinkJob
 	order  []int64
 	nextID int64
-	reqs   []fakeRequest
-	// hook runs first; returning true means it answered. n is the request index.
-	hook func(f *fakeFlink, w http.ResponseWriter, r *http.Request, body []byte, n int) bool
 	// noDetailInList leaves job_config out of list entries.
 	noDetailInList bool
 }
 
 func newFakeFlink(t *testing.T) *fakeFlink {
 	t.Helper()
-	f := &fakeFlink{t: t, jobs: map[int64]*fakeFlinkJob{}, nextID: 100}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f := &fakeFlink{jobs: map[int64]*fakeFlinkJob{}, nextID: 100}
+	f.start(t, f, fakeChecks{}, f.serve)
 	return f
 }
 
-func (f *fakeFlink) calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.reqs))
-	for i, r := range f.reqs {
-		out[i] = r.Method + " " + strings.TrimPrefix(r.Path, "/v1.0/"+testProject+"/streaming/")
-	}
-	return out
+// newFlinkTest is a fake Flink API and a client of it.
+func newFlinkTest(t *testing.T) (*fakeFlink, *Client) {
+	f := newFakeFlink(t)
+	return f, newTestClient(t, f.URL())
 }
 
+func (f *fakeFlink) calls() []string { return f.callsBelow("/v1.0/" + testProject + "/streaming/") }
+
 func (f *fakeFlink) count(method, suffix string) int {
-	n := 0
-	for _, c := range f.calls() {
-		if strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, suffix) {
-			n++
-		}
-	}
-	return n
+	return countCalls(f.calls(), func(c string) bool { return strings.HasPrefix(c, method+" ") && strings.HasSuffix(c, suffix) })
 }
 
 func (f *fakeFlink) lastPost(suffix string) map[string]interface{} {
@@ -152,21 +135,12 @@ func (j *fakeFlinkJob) detail() map[string]interface{} {
 	return top
 }
 
-func (f *fakeFlink) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	n := len(f.reqs)
-	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body), Time: time.Now()})
-	hook := f.hook
-	f.mu.Unlock()
-	if hook != nil && hook(f, w, r, body, n) {
-		return
-	}
+func (f *fakeFlink) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	prefix := "/v1.0/" + testProject + "/streaming/"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error_code": "APIGW.0101", "error_msg": "no such API"})
+		noRoute(w, "no such API")
 		return
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, prefix), "/")
@@ -209,7 +183,7 @@ func (f *fakeFlink) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && len(parts) == 1 && parts[0] == "jobs":
 		f.list(w, r)
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error_code": "APIGW.0101", "error_msg": "no such API"})
+		noRoute(w, "no such API")
 	}
 }
 
@@ -280,12 +254,6 @@ func (f *fakeFlink) list(w http.ResponseWriter, r *http.Request) {
 		match = append(match, d)
 	}
 	total := len(match)
-	if offset > len(match) {
-		offset = len(match)
-	}
-	end := offset + limit
-	if end > len(match) {
-		end = len(match)
-	}
+	offset, end := pageBounds(offset, limit, len(match))
 	writeJSON(w, http.StatusOK, flinkOK(map[string]interface{}{"job_list": map[string]interface{}{"total_count": total, "jobs": match[offset:end]}}))
 }

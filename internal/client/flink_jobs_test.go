@@ -36,8 +36,7 @@ func TestValidFlinkJobID(t *testing.T) {
 }
 
 func TestFlinkCreate_wireBodyAndRoutes(t *testing.T) {
-	f := newFakeFlink(t)
-	c := newTestClient(t, f.srv.URL)
+	f, c := newFlinkTest(t)
 	ctx := context.Background()
 
 	job, err := c.CreateFlinkJob(ctx, sqlRequest("orders"))
@@ -235,8 +234,7 @@ func TestFlinkNotFoundIsDLI16001Only(t *testing.T) {
 }
 
 func TestFlinkInvalidIDSendsNothing(t *testing.T) {
-	f := newFakeFlink(t)
-	c := newTestClient(t, f.srv.URL)
+	f, c := newFlinkTest(t)
 	ctx := context.Background()
 	for _, id := range []string{"", "abc", "../jobs", "0", "-1"} {
 		_, gerr := c.GetFlinkJob(ctx, id)
@@ -253,8 +251,7 @@ func TestFlinkInvalidIDSendsNothing(t *testing.T) {
 }
 
 func TestFlinkRunStopAndWait(t *testing.T) {
-	f := newFakeFlink(t)
-	c := newTestClient(t, f.srv.URL)
+	f, c := newFlinkTest(t)
 	ctx := context.Background()
 	job, err := c.CreateFlinkJob(ctx, sqlRequest("orders"))
 	if err != nil {

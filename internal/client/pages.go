@@ -57,6 +57,41 @@ func walkPages[T any](ctx context.Context, w pageWalk[T], fn func(T) bool) error
 	}
 }
 
+// collect gathers the items each passes to its function, up to limit (0 = all).
+func collect[T any](limit int, each func(fn func(T) bool) error) ([]T, error) {
+	var items []T
+	err := each(func(it T) bool {
+		items = append(items, it)
+		return limit <= 0 || len(items) < limit
+	})
+	return items, err
+}
+
+// getPage GETs one page of a list into out: call, with the base filters and the page's own
+// parameters.
+func (c *Client) getPage(ctx context.Context, call apiCall, base, page url.Values, out interface{}) error {
+	q := cloneValues(base)
+	for k, v := range page {
+		q[k] = v
+	}
+	call.query = q
+	_, err := c.do(ctx, call, out)
+	return err
+}
+
+// pageSize is the size a list asks for: size when in (0, limit], else def.
+func pageSize(size, def, limit int) int {
+	if size <= 0 || size > limit {
+		return def
+	}
+	return size
+}
+
+// pageAt is a page's parameters: a start (an offset or a page number) and a size.
+func pageAt(startKey string, start int, sizeKey string, size int) url.Values {
+	return url.Values{startKey: {strconv.Itoa(start)}, sizeKey: {strconv.Itoa(size)}}
+}
+
 // cloneValues copies a base query for one page.
 func cloneValues(base url.Values) url.Values {
 	q := make(url.Values, len(base)+2)

@@ -171,34 +171,21 @@ func (o SQLListOptions) query() url.Values {
 // once. DLI filters on the server; Tags matching is fuzzy there, so callers that need exact
 // tags check SQLJob.Tags.
 func (c *Client) ListSQLJobs(ctx context.Context, opts SQLListOptions) ([]SQLJob, error) {
-	var jobs []SQLJob
-	err := c.eachSQLJob(ctx, opts, func(j SQLJob) bool {
-		jobs = append(jobs, j)
-		return opts.Limit <= 0 || len(jobs) < opts.Limit
-	})
-	return jobs, err
+	return collect(opts.Limit, func(fn func(SQLJob) bool) error { return c.eachSQLJob(ctx, opts, fn) })
 }
 
 func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQLJob) bool) error {
 	const op = "list SQL jobs"
-	size := opts.PageSize
-	if size <= 0 || size > SQLListMaxPageSize {
-		size = SQLListMaxPageSize
-	}
+	size := pageSize(opts.PageSize, SQLListMaxPageSize, SQLListMaxPageSize)
 	base := opts.query()
 	return walkPages(ctx, pageWalk[SQLJob]{
 		op: op, size: size, shortEnds: true, key: func(j SQLJob) string { return j.ID },
 		fetch: func(ctx context.Context, page, _ int) ([]SQLJob, int, error) {
-			q := cloneValues(base)
-			q.Set("page-size", strconv.Itoa(size))
-			q.Set("current-page", strconv.Itoa(page+1))
 			var out struct {
 				JobCount flexInt64 `json:"job_count"`
 				Jobs     []SQLJob  `json:"jobs"`
 			}
-			call := sqlCall(op, "", http.MethodGet)
-			call.query = q
-			_, err := c.do(ctx, call, &out)
+			err := c.getPage(ctx, sqlCall(op, "", http.MethodGet), base, pageAt("current-page", page+1, "page-size", size), &out)
 			return out.Jobs, int(out.JobCount), err
 		},
 	}, fn)

@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // SQLSubmissionMarkerTagKey is the tag under which CreateSQLJob records a unique submission ID
@@ -75,15 +72,10 @@ func (c *Client) CreateSQLJob(ctx context.Context, req *CreateSQLJobRequest) (*S
 	if strings.TrimSpace(req.SQL) == "" {
 		return nil, errors.New("dli: submit SQL job: the statement is empty")
 	}
-	marker := uuid.NewString()
-	body, err := req.wireBody(marker)
+	ctx, call, marker, err := newSubmission(ctx, sqlCall(op, "", http.MethodPost, "submit-job"), req.wireBody, SQLJobSecrets(req))
 	if err != nil {
-		return nil, fmt.Errorf("dli: %s: encoding request: %w", op, err)
+		return nil, err
 	}
-	ctx = WithSecrets(ctx, SQLJobSecrets(req)...)
-	ctx = tflog.SetField(ctx, "submission_id", marker)
-	call := sqlCall(op, "", http.MethodPost, "submit-job")
-	call.body = body
 	return submit(ctx, c, submitSpec[SQLSubmission]{
 		call: call, marker: marker, markerKey: "tag " + SQLSubmissionMarkerTagKey, envelope: true,
 		decode: func(ctx context.Context, res *apiResult) (*SQLSubmission, error) {

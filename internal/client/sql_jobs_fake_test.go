@@ -2,13 +2,10 @@ package client
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +13,7 @@ import (
 )
 
 // A small fake of DLI's SQL job API (dli_02_0102, 0021, 0025, 0312, 0104), written from the API
-// reference for the client's tests; the emulator is an independent implementation.
+// reference for the client's tests (see fakeServer).
 
 type fakeSQLJob struct {
 	ID        string
@@ -34,14 +31,9 @@ type fakeSQLJob struct {
 }
 
 type fakeSQL struct {
-	t   *testing.T
-	srv *httptest.Server
+	fakeServer[*fakeSQL]
 
-	mu   sync.Mutex
 	jobs []*fakeSQLJob
-	reqs []fakeRequest
-	// hook runs first for every request (n is its 0-based index); true means it answered.
-	hook func(f *fakeSQL, w http.ResponseWriter, r *http.Request, body []byte, n int) bool
 	// listWithoutTags leaves tags out of list entries; ignoreTagFilter lists every job.
 	listWithoutTags, ignoreTagFilter bool
 	// cancelFinished answers DELETE of a terminal job (default: 400 DLI.0001 "has finished").
@@ -51,39 +43,16 @@ type fakeSQL struct {
 
 func newFakeSQL(t *testing.T) *fakeSQL {
 	t.Helper()
-	f := &fakeSQL{t: t, clockMS: time.Now().Add(-time.Minute).UnixMilli()}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f := &fakeSQL{clockMS: time.Now().Add(-time.Minute).UnixMilli()}
+	f.start(t, f, fakeChecks{credentials: true}, f.serve)
 	return f
 }
 
-func (f *fakeSQL) URL() string { return f.srv.URL }
-
 // calls returns "METHOD suffix" for every request, suffix being the path below /v1.0/{project}/.
-func (f *fakeSQL) calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, r := range f.reqs {
-		out = append(out, r.Method+" "+strings.TrimPrefix(r.Path, "/v1.0/"+testProject+"/"))
-	}
-	return out
-}
+func (f *fakeSQL) calls() []string { return f.callsBelow("/v1.0/" + testProject + "/") }
 
 func (f *fakeSQL) count(call string) int {
-	n := 0
-	for _, c := range f.calls() {
-		if c == call {
-			n++
-		}
-	}
-	return n
-}
-
-func (f *fakeSQL) requests() []fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.reqs...)
+	return countCalls(f.calls(), func(c string) bool { return c == call })
 }
 
 func (f *fakeSQL) jobCount() int {
@@ -156,22 +125,10 @@ func (j *fakeSQLJob) wire(withTags bool) map[string]interface{} {
 	return m
 }
 
-func (f *fakeSQL) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	n := len(f.reqs)
-	f.reqs = append(f.reqs, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body), Time: time.Now()})
-	hook := f.hook
-	f.mu.Unlock()
-	if r.Header.Get("X-Auth-Token") == "" && !strings.HasPrefix(r.Header.Get("Authorization"), "SDK-HMAC-SHA256 Access=") {
-		f.t.Errorf("%s %s: no credentials", r.Method, r.URL.Path)
-	}
-	if hook != nil && hook(f, w, r, body, n) {
-		return
-	}
+func (f *fakeSQL) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	prefix := "/v1.0/" + testProject + "/jobs"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
-		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "The API does not exist"})
+		noRoute(w, "The API does not exist")
 		return
 	}
 	rest := strings.Trim(strings.TrimPrefix(r.URL.Path, prefix), "/")
@@ -206,12 +163,7 @@ func (f *fakeSQL) find(id string) *fakeSQLJob {
 func (f *fakeSQL) serveJob(w http.ResponseWriter, r *http.Request, j *fakeSQLJob, rest []string) {
 	switch {
 	case len(rest) == 1 && rest[0] == "status" && r.Method == http.MethodGet:
-		if len(j.Statuses) > 0 {
-			j.Status = j.Statuses[0]
-			if len(j.Statuses) > 1 {
-				j.Statuses = j.Statuses[1:]
-			}
-		}
+		takeNext(&j.Status, &j.Statuses)
 		out := j.wire(true)
 		out["is_success"] = true
 		writeJSON(w, 200, out)
@@ -231,7 +183,7 @@ func (f *fakeSQL) serveJob(w http.ResponseWriter, r *http.Request, j *fakeSQLJob
 		j.Status, j.Statuses = SQLStatusCancelled, nil
 		writeJSON(w, 200, map[string]interface{}{"is_success": true, "message": ""})
 	default:
-		writeJSON(w, 404, map[string]string{"error_code": "APIGW.0101", "error_msg": "no route"})
+		noRoute(w, "no route")
 	}
 }
 
@@ -239,21 +191,14 @@ func (f *fakeSQL) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var sel []*fakeSQLJob
 	for _, j := range f.jobs {
-		if v := q.Get("queue_name"); v != "" && j.Queue != v {
-			continue
+		if filtersHold(q, map[string]func(string) bool{
+			"queue_name": func(v string) bool { return j.Queue == v },
+			"job-status": func(v string) bool { return string(j.Status) == v },
+			"tags":       func(v string) bool { return f.ignoreTagFilter || fuzzyTags(j.Tags, v) },
+			"start":      func(v string) bool { return j.StartMS >= millis(v) },
+		}) {
+			sel = append(sel, j)
 		}
-		if v := q.Get("job-status"); v != "" && string(j.Status) != v {
-			continue
-		}
-		if v := q.Get("tags"); v != "" && !f.ignoreTagFilter && !fuzzyTags(j.Tags, v) {
-			continue
-		}
-		if v := q.Get("start"); v != "" {
-			if ms, _ := strconv.ParseInt(v, 10, 64); j.StartMS < ms {
-				continue
-			}
-		}
-		sel = append(sel, j)
 	}
 	sort.SliceStable(sel, func(a, b int) bool { return sel[a].StartMS > sel[b].StartMS })
 	size, _ := strconv.Atoi(q.Get("page-size"))
@@ -264,8 +209,7 @@ func (f *fakeSQL) list(w http.ResponseWriter, r *http.Request) {
 	if page <= 0 {
 		page = 1
 	}
-	from := min((page-1)*size, len(sel))
-	to := min(from+size, len(sel))
+	from, to := pageBounds((page-1)*size, size, len(sel))
 	jobs := []map[string]interface{}{}
 	for _, j := range sel[from:to] {
 		jobs = append(jobs, j.wire(!f.listWithoutTags))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -117,6 +118,19 @@ func submit[T any](ctx context.Context, c *Client, s submitSpec[T]) (*T, error) 
 			return nil, s.absent(outcome, submission, err)
 		}
 	}
+}
+
+// newSubmission starts a create: a fresh marker, call's body carrying it (from wire), the
+// request's secrets registered for scrubbing and the marker as a log field of the context.
+func newSubmission(ctx context.Context, call apiCall, wire func(marker string) ([]byte, error), secrets []string) (context.Context, apiCall, string, error) {
+	marker := uuid.NewString()
+	body, err := wire(marker)
+	if err != nil {
+		return ctx, call, "", fmt.Errorf("dli: %s: encoding request: %w", call.op, err)
+	}
+	call.body = body
+	ctx = WithSecrets(ctx, secrets...)
+	return tflog.SetField(ctx, "submission_id", marker), call, marker, nil
 }
 
 // lookTwice runs a submission lookup twice, a short pause apart (a job committed by an answer

@@ -40,11 +40,7 @@ func TestStopBatchJob_sameAsCancelAndWait(t *testing.T) {
 			}
 			run := func(stop func(*Client, context.Context, string, JobState) (JobState, error)) outcome {
 				f := newFakeDLI(t)
-				id := someID
-				if !tt.noJob {
-					job := tt.job
-					id = f.addJob(&job).ID
-				}
+				id := f.withJob(tt.noJob, tt.job)
 				f.hook = tt.hook
 				st, err := stop(newTestClient(t, f.URL()), context.Background(), id, tt.known)
 				return outcome{st, err != nil, shortCalls(f, id)}

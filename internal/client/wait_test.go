@@ -458,11 +458,7 @@ func TestCancelAndWait(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeDLI(t)
-			id := someID
-			if !tt.noJob {
-				job := tt.job
-				id = f.addJob(&job).ID
-			}
+			id := f.withJob(tt.noJob, tt.job)
 			f.hook = tt.hook
 			c := newTestClient(t, f.URL())
 			got, err := c.CancelAndWait(context.Background(), id, tt.known)

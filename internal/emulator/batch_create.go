@@ -39,25 +39,16 @@ type jobGroup struct {
 	Resources []jobResource `json:"resources"`
 }
 
-func (f *fieldReader) resources(key string) {
+// checkShape fails the request when key is present and does not decode as a T (shape says
+// what it must be).
+func checkShape[T any](f *fieldReader, key, shape string) {
 	_, v, ok := f.pick(key)
 	if !ok {
 		return
 	}
-	var rs []jobResource
-	if err := json.Unmarshal(v, &rs); err != nil {
-		f.fail("the parameter %s must be an array of {name, type} objects", key)
-	}
-}
-
-func (f *fieldReader) groups(key string) {
-	_, v, ok := f.pick(key)
-	if !ok {
-		return
-	}
-	var gs []jobGroup
-	if err := json.Unmarshal(v, &gs); err != nil {
-		f.fail("the parameter %s must be an array of {name, resources} objects", key)
+	var out T
+	if err := json.Unmarshal(v, &out); err != nil {
+		f.fail("the parameter %s must be %s", key, shape)
 	}
 }
 
@@ -88,8 +79,8 @@ func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *respons
 	f.strings("pyFiles", "python_files")
 	f.strings("files")
 	f.strings("modules")
-	f.resources("resources")
-	f.groups("groups")
+	checkShape[[]jobResource](f, "resources", "an array of {name, type} objects")
+	checkShape[[]jobGroup](f, "groups", "an array of {name, resources} objects")
 	dm, hasDM := f.str("driverMemory", "driver_memory")
 	em, hasEM := f.str("executorMemory", "executor_memory")
 	dc, hasDC := f.integer("driverCores", "driver_cores")

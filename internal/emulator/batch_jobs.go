@@ -129,12 +129,11 @@ func (b *batchService) handleCreate(c *call) response {
 	if j.AutoRecovery && j.Outcome == StateDead && j.MaxRetry > 0 {
 		j.Retries = 1
 	}
-	b.mu.Lock()
-	b.seq++
-	j.Seq = b.seq
-	j.render() // after Seq: the log names the appId
-	b.jobs[j.ID] = j
-	b.mu.Unlock()
+	b.insert(j, func(j *job, seq int64) string {
+		j.Seq = seq
+		j.render() // after Seq: the log names the appId
+		return j.ID
+	})
 	b.changed()
 	ms := now.UnixMilli()
 	return okJSON(createResponse{

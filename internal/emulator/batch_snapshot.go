@@ -65,13 +65,7 @@ func (b *batchService) snapshots() []JobSnapshot {
 }
 
 func (b *batchService) snapshot(id string) (JobSnapshot, bool) {
-	b.mu.RLock()
-	j, ok := b.jobs[strings.ToLower(id)]
-	var cp job
-	if ok {
-		cp = *j
-	}
-	b.mu.RUnlock()
+	cp, ok := b.get(strings.ToLower(id))
 	if !ok {
 		return JobSnapshot{}, false
 	}
@@ -79,10 +73,7 @@ func (b *batchService) snapshot(id string) (JobSnapshot, bool) {
 }
 
 func (b *batchService) forget(id string) bool {
-	b.mu.Lock()
-	_, ok := b.jobs[strings.ToLower(id)]
-	delete(b.jobs, strings.ToLower(id))
-	b.mu.Unlock()
+	ok := b.remove(strings.ToLower(id))
 	if ok {
 		b.changed()
 	}

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
-	"sync"
 )
 
 // flinkService is the Flink job collection, /v1.0/{project_id}/streaming/…
@@ -19,13 +17,12 @@ type flinkService struct {
 	env
 	queues queueGate // set by newServices
 
-	mu   sync.RWMutex
-	jobs map[int64]*flinkJob
-	seq  int64 // last ID handed out; never reused, not even after reset
+	// By ID; seq is the last ID handed out, never reused, not even after reset.
+	store[int64, flinkJob]
 }
 
 func newFlinkService(e env) *flinkService {
-	return &flinkService{env: e, jobs: map[int64]*flinkJob{}}
+	return &flinkService{env: e, store: newStore[int64](func(a, b *flinkJob) bool { return a.ID < b.ID }, (*flinkJob).clone)}
 }
 
 func (f *flinkService) register(rt *routes) {
@@ -98,54 +95,43 @@ func pathJobID(c *call) (int64, *response) {
 	return id, nil
 }
 
-// get returns a copy of a job.
-func (f *flinkService) get(id int64) (flinkJob, bool) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	j, ok := f.jobs[id]
+// pathJob returns a copy of the job the {job_id} wildcard names, else the
+// answer for a bad or unknown ID.
+func (f *flinkService) pathJob(c *call) (flinkJob, *response) {
+	id, e := pathJobID(c)
+	if e != nil {
+		return flinkJob{}, e
+	}
+	j, ok := f.get(id)
 	if !ok {
-		return flinkJob{}, false
+		r := flinkNotExist(id)
+		return flinkJob{}, &r
 	}
-	return j.clone(), true
+	return j, nil
 }
 
-// sorted returns copies of every job, oldest (lowest ID) first.
-func (f *flinkService) sorted() []flinkJob {
-	f.mu.RLock()
-	out := make([]flinkJob, 0, len(f.jobs))
-	for _, j := range f.jobs {
-		out = append(out, j.clone())
-	}
-	f.mu.RUnlock()
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
-}
-
-// missing returns the first ID of ids that names no job (0: none). Call
-// with f.mu held.
-func (f *flinkService) missing(ids []int64) int64 {
+// lockJobs takes f.mu when every ID names a job; else it answers 400
+// DLI.16001 for the first one that does not, without the lock.
+func (f *flinkService) lockJobs(ids []int64) *response {
+	f.mu.Lock()
 	for _, id := range ids {
 		if _, ok := f.jobs[id]; !ok {
-			return id
+			f.mu.Unlock()
+			r := flinkNotExist(id)
+			return &r
 		}
 	}
-	return 0
+	return nil
 }
 
 func (f *flinkService) kind() string { return "flink" }
-
-func (f *flinkService) reset() {
-	f.mu.Lock()
-	f.jobs = map[int64]*flinkJob{}
-	f.mu.Unlock()
-}
 
 func (f *flinkService) stateKey() string { return "flink_jobs" }
 
 // flinkState is the service's section of the state file.
 type flinkState struct {
-	Seq  int64      `json:"seq"`
-	Jobs []flinkJob `json:"jobs"`
+	Seq  int64       `json:"seq"`
+	Jobs []*flinkJob `json:"jobs"`
 }
 
 // save keeps nothing until the first job was created, so that state files
@@ -166,8 +152,10 @@ func (f *flinkService) load(raw json.RawMessage) error {
 		return err
 	}
 	jobs := map[int64]*flinkJob{}
-	for i := range st.Jobs {
-		j := st.Jobs[i]
+	for _, j := range st.Jobs {
+		if j == nil {
+			j = &flinkJob{} // as a null element read into a value: an invalid ID
+		}
 		if j.ID <= 0 || j.ID > st.Seq || jobs[j.ID] != nil {
 			return fmt.Errorf("invalid Flink job id %d", j.ID)
 		}
@@ -179,10 +167,8 @@ func (f *flinkService) load(raw json.RawMessage) error {
 				return errors.New("invalid Flink job run outcome")
 			}
 		}
-		jobs[j.ID] = &j
+		jobs[j.ID] = j
 	}
-	f.mu.Lock()
-	f.jobs, f.seq = jobs, st.Seq
-	f.mu.Unlock()
+	f.replace(jobs, st.Seq)
 	return nil
 }

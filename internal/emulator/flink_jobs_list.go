@@ -81,7 +81,7 @@ func (f *flinkService) handleList(c *call) response {
 		if status != "" && v.status != status {
 			continue
 		}
-		ms = append(ms, match{j, v})
+		ms = append(ms, match{*j, v})
 	}
 	if order != "asc" {
 		slices.Reverse(ms)

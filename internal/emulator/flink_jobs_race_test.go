@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,9 +16,7 @@ import (
 // list, delete) while the clock moves and the state file is written: run
 // with -race. Every answer is one the state table allows.
 func TestFlinkConcurrentClients(t *testing.T) {
-	h := newHarness(t, Options{StateFile: filepath.Join(t.TempDir(), "state.json")})
-	ts := httptest.NewServer(h.s)
-	defer ts.Close()
+	h, ts := newStatefulServer(t)
 	do := func(method, path, body string) (int, string) {
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 		req.Header.Set("X-Auth-Token", DefaultToken)

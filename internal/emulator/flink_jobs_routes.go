@@ -168,10 +168,8 @@ func (f *flinkService) handleRun(c *call) response {
 		return *e
 	}
 	now := f.clock.Now()
-	f.mu.Lock()
-	if id := f.missing(ids); id != 0 {
-		f.mu.Unlock()
-		return flinkNotExist(id)
+	if e := f.lockJobs(ids); e != nil {
+		return *e
 	}
 	for _, id := range ids {
 		if v := f.jobs[id].at(now); flinkActive(v.status) {
@@ -197,10 +195,8 @@ func (f *flinkService) handleStop(c *call) response {
 		return *e
 	}
 	now := f.clock.Now()
-	f.mu.Lock()
-	if id := f.missing(ids); id != 0 {
-		f.mu.Unlock()
-		return flinkNotExist(id)
+	if e := f.lockJobs(ids); e != nil {
+		return *e
 	}
 	var stop []*flinkJob
 	for _, id := range dedupe(ids) {
@@ -235,11 +231,7 @@ func (f *flinkService) handleDelete(c *call) response {
 	if e != nil {
 		return *e
 	}
-	f.mu.Lock()
-	_, ok := f.jobs[id]
-	delete(f.jobs, id)
-	f.mu.Unlock()
-	if !ok {
+	if !f.remove(id) {
 		return flinkNotExist(id)
 	}
 	f.changed()
@@ -251,10 +243,8 @@ func (f *flinkService) handleBatchDelete(c *call) response {
 	if e != nil {
 		return *e
 	}
-	f.mu.Lock()
-	if id := f.missing(ids); id != 0 {
-		f.mu.Unlock()
-		return flinkNotExist(id)
+	if e := f.lockJobs(ids); e != nil {
+		return *e
 	}
 	for _, id := range ids {
 		delete(f.jobs, id)
@@ -265,13 +255,9 @@ func (f *flinkService) handleBatchDelete(c *call) response {
 }
 
 func (f *flinkService) handleDetail(c *call) response {
-	id, e := pathJobID(c)
+	j, e := f.pathJob(c)
 	if e != nil {
 		return *e
-	}
-	j, ok := f.get(id)
-	if !ok {
-		return flinkNotExist(id)
 	}
 	return okJSON(flinkDetailResponse{
 		flinkOK:   flinkSuccess("Job detail query succeeds."),
@@ -287,13 +273,9 @@ type flinkTagsResponse struct {
 // handleTags answers GET /v3/{project_id}/dli_flink_job/{job_id}/tags:
 // {"tags":[{"key","value"}…],"count":n} (no is_success on the v3 tag API).
 func (f *flinkService) handleTags(c *call) response {
-	id, e := pathJobID(c)
+	j, e := f.pathJob(c)
 	if e != nil {
 		return *e
-	}
-	j, ok := f.get(id)
-	if !ok {
-		return flinkNotExist(id)
 	}
 	tags := append([]flinkTag{}, j.Config.Tags...)
 	return okJSON(flinkTagsResponse{Tags: tags, Count: len(tags)})

@@ -77,16 +77,7 @@ func (tr *transcript) sendFrom(label, method, host, remote, target, body string,
 	if remote == "" {
 		remote = "127.0.0.1:40000"
 	}
-	var r *http.Request
-	if body == "" {
-		r = httptest.NewRequest(method, "http://"+host+target, nil)
-	} else {
-		r = httptest.NewRequest(method, "http://"+host+target, strings.NewReader(body))
-	}
-	r.RemoteAddr = remote
-	for k, v := range hdr {
-		r.Header[k] = v
-	}
+	r := newTestRequest(method, host, remote, target, body, hdr)
 	rec := httptest.NewRecorder()
 	tr.s.ServeHTTP(rec, r)
 	tr.write(label, method, target, rec)

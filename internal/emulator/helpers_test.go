@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -43,6 +45,29 @@ func newHarness(t *testing.T, opts Options) *harness {
 // pp is an API path in the default project.
 func pp(suffix string) string { return "/v2.0/" + DefaultProjectID + "/batches" + suffix }
 
+// newTestRequest is a request as it reaches the server from remote, with exactly hdr.
+func newTestRequest(method, host, remote, target, body string, hdr http.Header) *http.Request {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	r := httptest.NewRequest(method, "http://"+host+target, rd)
+	r.RemoteAddr = remote
+	for k, v := range hdr {
+		r.Header[k] = v
+	}
+	return r
+}
+
+// newStatefulServer is a harness with a state file behind a real HTTP server (for the
+// concurrency tests).
+func newStatefulServer(t *testing.T) (*harness, *httptest.Server) {
+	h := newHarness(t, Options{StateFile: filepath.Join(t.TempDir(), "state.json")})
+	ts := httptest.NewServer(h.s)
+	t.Cleanup(ts.Close)
+	return h, ts
+}
+
 // raw sends a request with exactly the given headers. Admin requests go as
 // a local tool sends them: to a loopback Host, POSTs as JSON.
 func (h *harness) raw(method, target, body string, hdr http.Header) *httptest.ResponseRecorder {
@@ -52,16 +77,7 @@ func (h *harness) raw(method, target, body string, hdr http.Header) *httptest.Re
 	if admin {
 		host = "127.0.0.1:8787"
 	}
-	var r *http.Request
-	if body == "" {
-		r = httptest.NewRequest(method, "http://"+host+target, nil)
-	} else {
-		r = httptest.NewRequest(method, "http://"+host+target, strings.NewReader(body))
-	}
-	r.RemoteAddr = "127.0.0.1:40000"
-	for k, v := range hdr {
-		r.Header[k] = v
-	}
+	r := newTestRequest(method, host, "127.0.0.1:40000", target, body, hdr)
 	if admin && method == http.MethodPost && r.Header.Get("Content-Type") == "" {
 		r.Header.Set("Content-Type", "application/json")
 	}

@@ -17,9 +17,7 @@ import (
 // Concurrent creates, reads, lists and cancels over HTTP while the clock
 // moves, the request log is read and jobs are forgotten: run with -race.
 func TestConcurrentClients(t *testing.T) {
-	h := newHarness(t, Options{StateFile: filepath.Join(t.TempDir(), "state.json")})
-	ts := httptest.NewServer(h.s)
-	defer ts.Close()
+	h, ts := newStatefulServer(t)
 	client := ts.Client()
 	do := func(method, path, body string) (int, []byte, error) {
 		var rd io.Reader

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -27,12 +25,12 @@ type sqlService struct {
 	env
 	queues queueGate // set by newServices
 
-	mu   sync.RWMutex
-	jobs map[string]*sqlJob // by lower-case ID
-	seq  int64
+	store[string, sqlJob] // by lower-case ID
 }
 
-func newSQLService(e env) *sqlService { return &sqlService{env: e, jobs: map[string]*sqlJob{}} }
+func newSQLService(e env) *sqlService {
+	return &sqlService{env: e, store: newStore[string](func(a, b *sqlJob) bool { return a.Seq < b.Seq }, nil)}
+}
 
 func (q *sqlService) register(rt *routes) {
 	const base = "/v1.0/{project_id}/jobs"
@@ -198,11 +196,7 @@ func (q *sqlService) handleSubmit(c *call) response {
 		Tags: append([]sqlTag{}, p.tags...), Owner: c.who.owner, Outcome: p.outcome,
 		CreatedAt: q.clock.Now(), StartDelay: q.opts.JobStart, RunDuration: p.run,
 	}
-	q.mu.Lock()
-	q.seq++
-	j.Seq = q.seq
-	q.jobs[j.ID] = j
-	q.mu.Unlock()
+	q.insert(j, func(j *sqlJob, seq int64) string { j.Seq = seq; return j.ID })
 	q.changed()
 	resp := submitResponse{envelope: okEnvelope, JobID: j.ID, JobType: j.JobType, Schema: []map[string]string{},
 		Rows: [][]any{}, JobMode: j.mode()}
@@ -238,23 +232,7 @@ func (q *sqlService) handleCheck(c *call) response {
 
 // lookup validates a job ID and returns a copy of the job.
 func (q *sqlService) lookup(c *call) (sqlJob, *response) {
-	id := c.r.PathValue("job_id")
-	if !jobUUIDRE.MatchString(id) {
-		r := badRequest("The job_id %s is invalid: it must be a UUID", id)
-		return sqlJob{}, &r
-	}
-	q.mu.RLock()
-	j, ok := q.jobs[strings.ToLower(id)]
-	var cp sqlJob
-	if ok {
-		cp = *j
-	}
-	q.mu.RUnlock()
-	if !ok {
-		r := dliError(http.StatusBadRequest, CodeNotExist, "The job %s does not exist", id)
-		return sqlJob{}, &r
-	}
-	return cp, nil
+	return lookupUUID(&q.store, c.r.PathValue("job_id"), "job_id", "job")
 }
 
 func (q *sqlService) handleCancel(c *call) response {
@@ -286,26 +264,7 @@ func (q *sqlService) handleCancel(c *call) response {
 	return okJSON(okEnvelope)
 }
 
-// sorted returns copies of every job, oldest first.
-func (q *sqlService) sorted() []*sqlJob {
-	q.mu.RLock()
-	js := make([]*sqlJob, 0, len(q.jobs))
-	for _, j := range q.jobs {
-		cp := *j
-		js = append(js, &cp)
-	}
-	q.mu.RUnlock()
-	sort.Slice(js, func(a, b int) bool { return js[a].Seq < js[b].Seq })
-	return js
-}
-
 func (q *sqlService) kind() string { return "sql" }
-
-func (q *sqlService) reset() {
-	q.mu.Lock()
-	q.jobs = map[string]*sqlJob{}
-	q.mu.Unlock()
-}
 
 func (q *sqlService) stateKey() string { return "sql_jobs" }
 
@@ -318,25 +277,17 @@ func (q *sqlService) save() (json.RawMessage, error) {
 }
 
 func (q *sqlService) load(raw json.RawMessage) error {
-	var jobs []*sqlJob
-	if err := json.Unmarshal(raw, &jobs); err != nil {
-		return err
-	}
-	loaded := map[string]*sqlJob{}
-	var seq int64
-	for _, j := range jobs {
+	loaded, seq, err := loadUUIDJobs(raw, "SQL job", func(j *sqlJob) error {
 		if j == nil || !jobUUIDRE.MatchString(j.ID) || j.Outcome != SQLFinished && j.Outcome != SQLFailed {
 			return errors.New("invalid SQL job (job_id or outcome)")
 		}
-		j.ID = strings.ToLower(j.ID)
-		if loaded[j.ID] != nil {
-			return fmt.Errorf("holds the SQL job %s twice", j.ID)
-		}
-		loaded[j.ID] = j
-		seq = max(seq, j.Seq)
+		return nil
+	})
+	if err == nil {
+		q.replace(loaded, seq)
 	}
-	q.mu.Lock()
-	q.jobs, q.seq = loaded, seq
-	q.mu.Unlock()
-	return nil
+	return err
 }
+
+func (j *sqlJob) key() *string { return &j.ID }
+func (j *sqlJob) order() int64 { return j.Seq }
