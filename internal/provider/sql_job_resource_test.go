@@ -52,6 +52,19 @@ func sqlJobNow(t *testing.T, tg *acctest.Target, id string) *client.SQLJob {
 	return j
 }
 
+// allSQLJobs lists every SQL job the emulator holds, faults switched off for the check.
+func allSQLJobs(t *testing.T, tg *acctest.Target) []client.SQLJob {
+	t.Helper()
+	a, b, c := tg.Emulator.Faults()
+	tg.Emulator.SetFaults(0, 0, 0)
+	defer tg.Emulator.SetFaults(a, b, c)
+	jobs, err := sqlClient(t, tg).ListSQLJobs(context.Background(), client.SQLListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
 // waitForSQLStatus polls the API (no guessed sleep) until the job reaches status.
 func waitForSQLStatus(t *testing.T, tg *acctest.Target, id *string, status client.SQLJobStatus) func() {
 	return func() {
