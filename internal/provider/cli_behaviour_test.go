@@ -60,7 +60,7 @@ func TestAccBatchJob_interruptedWaitSaysInterrupted(t *testing.T) {
 		jobs := tg.Emulator.Jobs()
 		return len(jobs) == 1 && jobs[0].State == "running"
 	})
-	expectInterruptedWait(t, out, "batch job")
+	expectInterruptedWait(t, out, "batch job", "timed out")
 	ws.Run(t, destroyCmd...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,14 +132,50 @@ func interruptApply(t *testing.T, ws *acctest.Workspace, what string, ready func
 }
 
 // expectInterruptedWait asserts that an apply interrupted during the wait for a job of the
-// given kind ("batch job", "SQL job" ...) said so, and how to keep the job, not a timeout.
-func expectInterruptedWait(t *testing.T, out, kind string) {
+// given kind ("batch job", "SQL job" ...) said so, and how to keep the job; it must not read
+// as a timeout (no "within timeouts.", nor any of notSaid).
+func expectInterruptedWait(t *testing.T, out, kind string, notSaid ...string) {
 	t.Helper()
 	text := flat(out)
 	if !strings.Contains(text, "Interrupted while waiting for "+kind) || !strings.Contains(text, "terraform untaint") {
 		t.Errorf("the interrupted apply does not say it was interrupted and how to keep the job:\n%s", out)
 	}
-	if strings.Contains(text, "timed out") {
-		t.Errorf("the interrupted apply speaks of a timeout:\n%s", out)
+	for _, s := range append(notSaid, "within timeouts.") {
+		if strings.Contains(text, s) {
+			t.Errorf("the interrupted apply speaks of a timeout (%q):\n%s", s, out)
+		}
 	}
+}
+
+// secretNeverShown plans (to a plan file) and applies, with TF_LOG=TRACE, a configuration
+// whose secret (value) must not show in the logs, the output, the plan file or the state.
+// The plan must warn of a secret without a version; the apply must fail as failed() says
+// (the error path is where a secret would leak). It returns the apply's log and the state.
+func secretNeverShown(t *testing.T, ws *acctest.Workspace, value, what string, failed func(out string) bool) (string, []byte) {
+	t.Helper()
+	planLog, planOut, ok := tracedRun(t, ws, "plan", with(planCmd, "-out=tfplan")...)
+	if !ok {
+		t.Fatalf("plan failed:\n%s", planOut)
+	}
+	if !strings.Contains(planOut, "secret_conf without secret_conf_version") || !strings.Contains(planOut, "(write-only attribute)") {
+		t.Errorf("plan output lacks the warning or the write-only marker:\n%s", planOut)
+	}
+	planJSON, err := ws.Command(nil, "show", "-json", "tfplan").CombinedOutput()
+	if err != nil {
+		t.Fatalf("show: %v\n%s", err, planJSON)
+	}
+	applyLog, applyOut, ok := tracedRun(t, ws, "apply", applyCmd...)
+	if ok || !failed(applyOut) {
+		t.Fatalf("apply should fail on %s:\n%s", what, applyOut)
+	}
+	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]string{"secret_conf value": value}
+	for where, text := range map[string]string{"TF_LOG of plan": planLog, "plan output": planOut, "plan file": string(planJSON),
+		"TF_LOG of apply": applyLog, "apply output": applyOut, "state": string(state)} {
+		checkNoSecrets(t, where, text, secrets, nil)
+	}
+	return applyLog, state
 }

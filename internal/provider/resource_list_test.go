@@ -20,7 +20,6 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-
 // adoptCase is one list resource whose adoption loop is run: made applies objects that are then
 // forgotten (as objects made by hand), query finds them.
 type adoptCase struct {

@@ -53,7 +53,7 @@ func TestAccSQLJob_interruptedWaitSaysInterrupted(t *testing.T) {
 		jobs := allSQLJobs(t, tg)
 		return len(jobs) == 1 && jobs[0].Status == client.SQLStatusRunning
 	})
-	expectInterruptedWait(t, out, "SQL job")
+	expectInterruptedWait(t, out, "SQL job", "timed out")
 	ws.Run(t, destroyCmd...)
 }
 
