@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
 const examplesDir = "../../examples"
@@ -32,28 +33,150 @@ func readExample(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// The resource example and every data source example, applied together against the emulator
-// and destroyed (which cancels the running job).
-func TestAccExamples_resourceAndDataSources(t *testing.T) {
-	opts := acctest.FastJobs()
-	opts.JobRun = time.Hour // still running at the post-apply plan, so its outputs hold still
-	tg := acctest.NewEmulator(t, opts)
-	config := tg.ProviderConfig() + readExample(t, "resources/dli_batch_job/resource.tf")
-	for _, ds := range []string{"dli_batch_job", "dli_batch_jobs", "dli_batch_job_log"} {
-		config += readExample(t, "data-sources/"+ds+"/data-source.tf")
+// exampleRun is a set of examples applied together against the emulator, checked, optionally
+// planned clean, and destroyed.
+type exampleRun struct {
+	opts      func(*emulator.Options)
+	files     []string // under examples/, in order
+	checks    []statecheck.StateCheck
+	planClean bool
+	more      func(t *testing.T, resources string) []resource.TestStep // after the checks and plan
+	destroyed func(tg *acctest.Target) resource.TestCheckFunc
+	after     func(t *testing.T, tg *acctest.Target)
+}
+
+func dataSourceExamples(names ...string) []string {
+	var files []string
+	for _, ds := range names {
+		files = append(files, "data-sources/"+ds+"/data-source.tf")
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckDestroyCancelled,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("state"), knownvalue.StringExact("running")),
-				statecheck.ExpectKnownValue("data.dli_batch_job.etl", tfjsonpath.New("name"), knownvalue.StringExact("nightly-etl")),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.failed", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+	return files
+}
+
+func exampleRuns() map[string]exampleRun {
+	return map[string]exampleRun{
+		// The batch resource example and every batch data source example; destroy cancels the
+		// running job.
+		"batch": {
+			// Still running at the post-apply plan, so its outputs hold still.
+			opts:  func(o *emulator.Options) { o.JobRun = time.Hour },
+			files: append([]string{"resources/dli_batch_job/resource.tf"}, dataSourceExamples("dli_batch_job", "dli_batch_jobs", "dli_batch_job_log")...),
+			checks: []statecheck.StateCheck{
+				stateIs("dli_batch_job.etl", "state", knownvalue.StringExact("running")),
+				stateIs("data.dli_batch_job.etl", "name", knownvalue.StringExact("nightly-etl")),
+				stateIs("data.dli_batch_jobs.failed", "ids", knownvalue.ListSizeExact(0)),
 			},
-		}},
-	})
+			destroyed: func(tg *acctest.Target) resource.TestCheckFunc { return tg.CheckDestroyCancelled },
+		},
+		// The SQL resource example and every SQL data source example.
+		"sql": {
+			opts:  func(o *emulator.Options) { o.SQLRun = 200 * time.Millisecond },
+			files: append([]string{"resources/dli_sql_job/resource.tf"}, dataSourceExamples("dli_sql_job", "dli_sql_jobs", "dli_sql_job_result")...),
+			checks: []statecheck.StateCheck{
+				stateIs("dli_sql_job.create_table", "job_type", knownvalue.StringExact("DDL")),
+				stateIs("dli_sql_job.load", "status", knownvalue.StringExact("FINISHED")),
+				stateIs("data.dli_sql_job.load", "job_type", knownvalue.StringExact("INSERT")),
+				stateIs("data.dli_sql_jobs.failed_loads", "ids", knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownOutputValue("answer_columns", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("n"), knownvalue.StringExact("s")})),
+				statecheck.ExpectKnownOutputValue("answer_first_row", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("1"), knownvalue.StringExact("x")})),
+			},
+			destroyed: checkSQLDestroy,
+		},
+		// The queue and pool examples and their data source examples (pool, then queues in and
+		// outside it); import is covered by the resource tests.
+		"queues_and_pools": {
+			files: append([]string{"resources/dli_elastic_resource_pool/resource.tf", "resources/dli_queue/resource.tf"},
+				dataSourceExamples("dli_queue", "dli_queues", "dli_elastic_resource_pool", "dli_elastic_resource_pools")...),
+			checks: []statecheck.StateCheck{
+				stateIs("dli_elastic_resource_pool.analytics", "status", knownvalue.StringExact("AVAILABLE")),
+				stateIs("dli_queue.sql", "elastic_resource_pool", knownvalue.StringExact("analytics_pool")),
+				stateIs("data.dli_queue.spark", "cu_count", knownvalue.Int64Exact(16)),
+				stateIs("data.dli_queues.general", "names",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("default"), knownvalue.StringExact("etl"), knownvalue.StringExact("spark_etl")})),
+				stateIs("data.dli_elastic_resource_pools.available", "names",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("analytics_pool")})),
+			},
+			planClean: true,
+			destroyed: checkQueuesGone,
+		},
+		// The Flink examples, imported with the address of each import.sh; destroy stops the jobs
+		// first, and no stop is refused.
+		"flink": {
+			files: append([]string{"resources/dli_flink_sql_job/resource.tf", "resources/dli_flink_jar_job/resource.tf"},
+				dataSourceExamples("dli_flink_job", "dli_flink_jobs")...),
+			checks: []statecheck.StateCheck{
+				stateIs("dli_flink_sql_job.orders", "status", knownvalue.StringExact("job_running")),
+				stateIs("dli_flink_jar_job.clickstream", "status", knownvalue.StringExact("job_running")),
+				stateIs("data.dli_flink_job.orders", "name", knownvalue.StringExact("orders-enrichment")),
+				stateIs("data.dli_flink_jobs.running", "ids", knownvalue.ListSizeExact(2)),
+			},
+			planClean: true,
+			more: func(t *testing.T, resources string) []resource.TestStep {
+				var steps []resource.TestStep
+				importLine := regexp.MustCompile(`(?m)^terraform import (\S+) [0-9]+$`)
+				for _, f := range []string{"resources/dli_flink_sql_job/import.sh", "resources/dli_flink_jar_job/import.sh"} {
+					m := importLine.FindStringSubmatch(readExample(t, f))
+					if m == nil {
+						t.Fatalf("%s has no `terraform import ADDRESS ID` line", f)
+					}
+					steps = append(steps, resource.TestStep{
+						// Without the outputs, which the testing framework cannot read back after an import.
+						Config: resources, ResourceName: m[1], ImportState: true, ImportStateVerify: true,
+						ImportStateVerifyIgnore: []string{"timeouts", "savepoint_on_destroy"},
+					})
+				}
+				return steps
+			},
+			destroyed: func(tg *acctest.Target) resource.TestCheckFunc { return checkFlinkDestroyed(tg) },
+			after: func(t *testing.T, tg *acctest.Target) {
+				for _, r := range tg.Emulator.Requests() {
+					if strings.HasSuffix(r.Path, "/streaming/jobs/stop") && r.Status != 200 {
+						t.Errorf("a stop was refused: %+v", r)
+					}
+				}
+			},
+		},
+	}
+}
+
+// Each set of resource and data source examples, applied together against the emulator.
+func TestAccExamples_appliedTogether(t *testing.T) {
+	t.Parallel()
+	for name, run := range exampleRuns() {
+		t.Run(name, func(t *testing.T) {
+			opts := acctest.FastJobs()
+			if run.opts != nil {
+				run.opts(&opts)
+			}
+			tg := acctest.NewEmulator(t, opts)
+			resources, config := tg.ProviderConfig(), ""
+			for _, f := range run.files {
+				if strings.HasPrefix(f, "resources/") {
+					resources += readExample(t, f)
+				} else {
+					config += readExample(t, f)
+				}
+			}
+			config = resources + config
+			steps := []resource.TestStep{{Config: config, ConfigStateChecks: run.checks}}
+			if run.planClean {
+				steps = append(steps, resource.TestStep{Config: config, ConfigPlanChecks: emptyPlan()})
+			}
+			if run.more != nil {
+				steps = append(steps, run.more(t, resources)...)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             run.destroyed(tg),
+				Steps:                    steps,
+			})
+			if run.after != nil && !t.Failed() {
+				run.after(t, tg)
+			}
+		})
+	}
 }
 
 // The provider example is valid configuration; it plans with its variables set.

@@ -16,35 +16,6 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 )
 
-// The SQL resource example and every SQL data source example, applied together against the
-// emulator and destroyed.
-func TestAccExamples_sqlResourceAndDataSources(t *testing.T) {
-	opts := acctest.FastJobs()
-	opts.SQLRun = 200 * time.Millisecond
-	tg := acctest.NewEmulator(t, opts)
-	config := tg.ProviderConfig() + readExample(t, "resources/dli_sql_job/resource.tf")
-	for _, ds := range []string{"dli_sql_job", "dli_sql_jobs", "dli_sql_job_result"} {
-		config += readExample(t, "data-sources/"+ds+"/data-source.tf")
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             checkSQLDestroy(tg),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dli_sql_job.create_table", tfjsonpath.New("job_type"), knownvalue.StringExact("DDL")),
-				statecheck.ExpectKnownValue("dli_sql_job.load", tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.load", tfjsonpath.New("job_type"), knownvalue.StringExact("INSERT")),
-				statecheck.ExpectKnownValue("data.dli_sql_jobs.failed_loads", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownOutputValue("answer_columns", knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact("n"), knownvalue.StringExact("s")})),
-				statecheck.ExpectKnownOutputValue("answer_first_row", knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact("1"), knownvalue.StringExact("x")})),
-			},
-		}},
-	})
-}
-
 // import.sh and import-by-string-id.tf adopt a statement submitted earlier: the import plans
 // no change but the adoption of the configured triggers.
 func TestAccExamples_sqlImport(t *testing.T) {
