@@ -110,10 +110,8 @@ func TestAccExamples_importByIdentity(t *testing.T) {
 		TerraformVersionChecks:   identity,
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{{
-			Config: tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleJobID, id, 1),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
-			}},
+			Config:           tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleJobID, id, 1),
+			ConfigPlanChecks: plannedAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectIdentityValue("dli_batch_job.etl", tfjsonpath.New("id"), knownvalue.StringExact(id)),
 			},

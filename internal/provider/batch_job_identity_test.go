@@ -74,16 +74,14 @@ func TestAccBatchJob_importByIdentity(t *testing.T) {
 				ExpectError: wrapped(fmt.Sprintf(`names project_id %q, but the provider is configured for %q`, otherProject, tg.ProjectID)),
 			},
 			{
-				Config: cfg + importIdentity(id, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionNoop),
-				}},
+				Config:           cfg + importIdentity(id, ""),
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),
 				},
 			},
-			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: cfg, ConfigPlanChecks: emptyPlan()},
 		},
 	})
 	if n := tg.CountRequests("POST", "/batches"); n != 1 {

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -82,13 +81,13 @@ func TestAccBatchJob_basic(t *testing.T) {
   wait_for   = "running"
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("running")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("queue"), knownvalue.StringExact(tg.Queue)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("args"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1000")})),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("sc_type"), knownvalue.StringExact("A")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("cancel_on_destroy"), knownvalue.Bool(true)),
+					stateIs(jobAddress, "id", knownvalue.StringRegexp(uuidRE)),
+					stateIs(jobAddress, "state", knownvalue.StringExact("running")),
+					stateIs(jobAddress, "queue", knownvalue.StringExact(tg.Queue)),
+					stateIs(jobAddress, "args", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1000")})),
+					stateIs(jobAddress, "sc_type", knownvalue.StringExact("A")),
+					stateIs(jobAddress, "created_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					stateIs(jobAddress, "cancel_on_destroy", knownvalue.Bool(true)),
 				},
 			},
 			{
@@ -99,7 +98,7 @@ func TestAccBatchJob_basic(t *testing.T) {
   conf       = { "spark.sql.shuffle.partitions" = "8", "emulator.run_duration" = "10m" }
   wait_for   = "running"
 `),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				ResourceName:            jobAddress,
@@ -159,8 +158,8 @@ func TestAccBatchJob_importBlockRoundTrip(t *testing.T) {
 				Config: config,
 				Check:  captureID(&id),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("sc_type"), knownvalue.StringExact("CUSTOMIZED")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+					stateIs(jobAddress, "sc_type", knownvalue.StringExact("CUSTOMIZED")),
 				},
 			},
 			{
@@ -211,7 +210,7 @@ func TestAccBatchJob_waitForSuccessThenDestroyWithoutCancel(t *testing.T) {
 			{
 				Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "success"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
 				},
 			},
 		},
@@ -276,9 +275,7 @@ func TestAccBatchJob_replaceCancelsOldJob(t *testing.T) {
 				Config: jobConfig(tg, name, `  conf = { "emulator.run_duration" = "10m" }
   wait_for = "running"
   executor_memory = "8G"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeTestCheckFunc(captureID(&second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -318,9 +315,7 @@ func TestAccBatchJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = true
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "2m" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if tg.Emulator == nil {
 						return nil
@@ -347,12 +342,10 @@ func TestAccBatchJob_triggersRerun(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: jobConfig(tg, name, `  triggers = { input = "v1" }`)},
 			{Config: jobConfig(tg, name, `  triggers = { input = "v1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+				ConfigPlanChecks: emptyPlan()},
 			{
-				Config: jobConfig(tg, name, `  triggers = { input = "v2" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           jobConfig(tg, name, `  triggers = { input = "v2" }`),
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
 			},
 		},
 	})
@@ -380,19 +373,17 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("dead")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
 				},
 			},
 			{
 				// Dead, with rerun_on_failure: replaced. The clock is paused so that the new
 				// job, scripted to fail as well, is still starting when the step checks its plan.
-				PreConfig: clock.Pause,
-				Config:    jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				PreConfig:        clock.Pause,
+				Config:           jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
 				},
 			},
 			{
@@ -401,10 +392,8 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 					clock.Resume()
 					waitForEmulatorStateAny(t, tg, "dead", 2)()
 				},
-				Config: jobConfig(tg, name, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           jobConfig(tg, name, failing),
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionUpdate),
 			},
 		},
 	})
@@ -437,11 +426,9 @@ func TestAccBatchJob_disappearsWhileActive(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(&id)},
 			{
-				PreConfig: func() { tg.Emulator.ForgetJob(id) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionCreate),
-				}},
+				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
+				Config:           config,
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionCreate),
 			},
 		},
 	})
@@ -467,7 +454,7 @@ func TestAccBatchJob_disappearsAfterFinishing(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
 				},
 			},
 		},
@@ -501,7 +488,7 @@ resource "dli_batch_job" "test" {
 }
 `, tg.Queue, tg.File),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
+						stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
 					},
 				}},
 			})
@@ -544,11 +531,9 @@ func TestAccBatchJob_failedWaitLeavesJobTracked(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config, ExpectError: wrapped(`(?s)stays in state as\s+tainted`)},
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ExpectError: wrapped(`(?s)stays in state as\s+tainted`),
+				Config:           config,
+				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ExpectError:      wrapped(`(?s)stays in state as\s+tainted`),
 			},
 		},
 	})

@@ -237,16 +237,14 @@ func TestAccExamples_import(t *testing.T) {
 					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					stateIs("dli_batch_job.etl", "id", knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("triggers").AtMapKey("partition"), knownvalue.StringExact("2026-11-28")),
 				},
 			},
 			{
 				// After adoption, a triggers change re-runs the job as usual.
-				Config: tg.ProviderConfig() + strings.Replace(resourceTF, `"2026-11-28"`, `"2026-11-29"`, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           tg.ProviderConfig() + strings.Replace(resourceTF, `"2026-11-28"`, `"2026-11-29"`, 1),
+				ConfigPlanChecks: plannedAction("dli_batch_job.etl", plancheck.ResourceActionDestroyBeforeCreate),
 			},
 			{
 				// The import command of import.sh, with every attribute compared.

@@ -44,19 +44,19 @@ func TestAccFlinkSQLJob_desiredState(t *testing.T) {
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage+`  desired_state = "stopped"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_cancel_success")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("savepoint_path"), knownvalue.NotNull()),
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_cancel_success")),
+					stateIs(flinkSQLAddress, "savepoint_path", knownvalue.NotNull()),
 				},
 			},
 			{
 				// Stopped and wanted stopped: nothing to do.
 				Config:           flinkSQLConfig(tg, name, flinkSQL, storage+`  desired_state = "stopped"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
 				},
 				Check: func(*terraform.State) error {
 					j := flinkJobOf(t, tg, id)
@@ -95,7 +95,7 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
 			},
 			{
 				// An argument changed outside Terraform shows as drift and is put back.
@@ -107,12 +107,11 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
+				Config:           cfg,
+				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("parallelism"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+					stateIs(flinkSQLAddress, "parallelism", knownvalue.Int64Exact(1)),
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
 			},
 			{
 				PreConfig: func() {
@@ -120,9 +119,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionCreate)}},
+				Config:           cfg,
+				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionCreate),
 				Check: func(s *terraform.State) error {
 					now, err := acctest.JobID(s, flinkSQLAddress)
 					if err == nil && now == id {
@@ -163,10 +161,9 @@ func TestAccFlinkSQLJob_submitFails(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Flink SQL job did not run.*reached job_submit_fail instead of running.*DLI says:\s+\S.*tainted`),
 			},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
-				ExpectError: regexp.MustCompile(`job_submit_fail`),
+				Config:           flinkSQLConfig(tg, name, flinkSQL, failing),
+				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ExpectError:      regexp.MustCompile(`job_submit_fail`),
 			},
 		},
 	})
@@ -206,7 +203,7 @@ func TestAccFlinkSQLJob_everyAnswerLost(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: flinkSQLConfig(tg, name, flinkSQL, `  obs_bucket = "dli-checkpoints"`),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+				stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
 			Check: func(*terraform.State) error {
 				if n := len(tg.Emulator.FlinkJobs()); n != 1 {
 					return fmt.Errorf("%d jobs created, want 1", n)
@@ -319,17 +316,15 @@ func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
 				},
 			},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
+				Config:           flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
+				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 			},
 			{ResourceName: flinkSQLAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
+				Config:           flinkSQLConfig(tg, name, flinkSQL, ""),
+				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config"), knownvalue.Null())},
+					stateIs(flinkSQLAddress, "resource_config", knownvalue.Null())},
 			},
 		},
 	})

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
@@ -84,7 +83,7 @@ data "dli_batch_jobs" "all" {
 			{
 				Config: signInProvider(tg, keyPair(tg)) + signInJob(tg, "submitted"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
+					stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
 				},
 			},
 		},
@@ -132,8 +131,8 @@ func TestAccProvider_passwordLoginRenewsToken(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: signInProvider(tg, password) + signInJob(tg, "success"),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("owner"), knownvalue.StringExact(emulator.DefaultUserName)),
+				stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+				stateIs(jobAddress, "owner", knownvalue.StringExact(emulator.DefaultUserName)),
 			},
 		}},
 	})
@@ -167,7 +166,7 @@ func TestAccProvider_assumeRoleSignsWithAgencyKeys(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: signInProvider(tg, keyPair(tg)+agency) + signInJob(tg, "submitted"),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("owner"), knownvalue.StringExact(emulator.DefaultAgency)),
+				stateIs(jobAddress, "owner", knownvalue.StringExact(emulator.DefaultAgency)),
 			},
 		}},
 	})

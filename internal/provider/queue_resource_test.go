@@ -75,10 +75,10 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 				Config: queueConfig(tg, name, 16, `  description = "etl"
   properties  = { "job.maxConcurrent" = "4" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("cu_count"), knownvalue.Int64Exact(16)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("resource_id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("create_time"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
+					stateIs(queueAddress, "id", knownvalue.StringExact(name)),
+					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(16)),
+					stateIs(queueAddress, "resource_id", knownvalue.StringRegexp(uuidRE)),
+					stateIs(queueAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
 					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties").AtMapKey("job.maxConcurrent"), knownvalue.StringExact("4")),
 				},
 				Check: func(*terraform.State) error {
@@ -104,12 +104,10 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 			{
 				Config: queueConfig(tg, name, 48, `  description = "etl"
   properties  = { "job.maxConcurrent" = "8", "computeEngine.maxInstance" = "2" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("cu_count"), knownvalue.Int64Exact(48)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
+					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(48)),
+					stateIs(queueAddress, "properties", knownvalue.MapSizeExact(2)),
 				},
 				Check: func(*terraform.State) error {
 					if n := tg.CountRequests("PUT", "/queues/"+name+"/action"); n != 1 {
@@ -178,10 +176,8 @@ resource "dli_queue" "test" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionNoop),
-			}},
+			Config:           config,
+			ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionNoop),
 		}},
 	})
 }

@@ -130,17 +130,15 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 				ExpectError: wrapped(`Import needs the name of a DLI queue \(letters, digits and '_'\); got "no/such queue"`),
 			},
 			{
-				Config: queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionNoop),
-				}},
+				Config:           queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
+				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionNoop),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+					stateIs(queueAddress, "id", knownvalue.StringExact(name)),
 				},
 			},
-			{Config: queueConfig(tg, name, 16, ""), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: queueConfig(tg, name, 16, ""), ConfigPlanChecks: emptyPlan()},
 		},
 	})
 	if created != name {

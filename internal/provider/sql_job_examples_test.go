@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -53,7 +52,7 @@ func TestAccExamples_sqlImport(t *testing.T) {
 					plancheck.ExpectResourceAction("dli_sql_job.load", plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dli_sql_job.load", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					stateIs("dli_sql_job.load", "id", knownvalue.StringExact(id)),
 				},
 			},
 			{

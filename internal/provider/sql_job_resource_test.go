@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -127,21 +126,21 @@ func TestAccSQLJob_basic(t *testing.T) {
 			{
 				Config: sqlConfig(tg, body),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
+					stateIs(sqlAddress, "id", knownvalue.StringRegexp(uuidRE)),
 					// wait_for = "finished" is the default: the statement's effect is there.
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_type"), knownvalue.StringExact("INSERT")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_mode"), knownvalue.StringExact("async")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("wait_for"), knownvalue.StringExact("finished")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+					stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
+					stateIs(sqlAddress, "job_type", knownvalue.StringExact("INSERT")),
+					stateIs(sqlAddress, "job_mode", knownvalue.StringExact("async")),
+					stateIs(sqlAddress, "wait_for", knownvalue.StringExact("finished")),
+					stateIs(sqlAddress, "tags", knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("analytics")})),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("end_time"), knownvalue.StringRegexp(sqlTimeRE)),
+					stateIs(sqlAddress, "end_time", knownvalue.StringRegexp(sqlTimeRE)),
 				},
 			},
 			{
 				// Refresh reads the job back: the same configuration plans clean.
 				Config:           sqlConfig(tg, body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				ResourceName:            sqlAddress,
@@ -252,12 +251,10 @@ func TestAccSQLJob_cancelledOutsideIsDrift(t *testing.T) {
 					}
 					waitForSQLStatus(t, tg, &id, client.SQLStatusCancelled)()
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           config,
+				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("RUNNING")),
+					stateIs(sqlAddress, "status", knownvalue.StringExact("RUNNING")),
 				},
 			},
 		},
@@ -282,10 +279,8 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: running("INSERT INTO t SELECT 1"), Check: captureIDOf(sqlAddress, &first)},
 			{
-				Config: running("INSERT INTO t SELECT 2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           running("INSERT INTO t SELECT 2"),
+				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeTestCheckFunc(captureIDOf(sqlAddress, &second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -298,10 +293,8 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 			},
 			{
 				// White space and a final ';' are not a change of statement: adopted in place.
-				Config: running(" INSERT INTO t SELECT 2;\n"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           running(" INSERT INTO t SELECT 2;\n"),
+				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionUpdate),
 			},
 		},
 	})
@@ -348,9 +341,9 @@ func TestAccSQLJob_syncDDLNeedsNoWait(t *testing.T) {
 			Config: sqlConfig(tg, `  sql  = "CREATE TABLE IF NOT EXISTS sales_daily (day STRING, total BIGINT)"
   conf = { "dli.sql.sqlasync.enabled" = "false" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_type"), knownvalue.StringExact("DDL")),
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_mode"), knownvalue.StringExact("sync")),
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
+				stateIs(sqlAddress, "job_type", knownvalue.StringExact("DDL")),
+				stateIs(sqlAddress, "job_mode", knownvalue.StringExact("sync")),
+				stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
 			},
 			Check: func(*terraform.State) error {
 				// The apply's reads: exactly one status read after the submission (refreshes add theirs later).
@@ -385,9 +378,7 @@ func TestAccSQLJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = false
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "1m" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if n := len(tg.Requests("POST")); n != before {
 						return fmt.Errorf("an in-place update sent %d submissions", n-before)

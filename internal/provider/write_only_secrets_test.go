@@ -228,7 +228,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 		var readChecks []statecheck.StateCheck
 		if k.address == sqlAddress {
 			readBack = "\ndata \"dli_sql_job\" \"read\" {\n  id = dli_sql_job.test.id\n}\n"
-			readChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue("data.dli_sql_job.read", tfjsonpath.New("conf"), k.wantConf)}
+			readChecks = []statecheck.StateCheck{stateIs("data.dli_sql_job.read", "conf", k.wantConf)}
 		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -238,7 +238,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 				{
 					Config: k.config(tg, name, first, 1),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr), knownvalue.Null()),
+						stateIs(k.address, k.attr, knownvalue.Null()),
 						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr+"_version"), knownvalue.Int64Exact(1)),
 						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.plain()), k.wantConf),
 					},
@@ -247,7 +247,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 				{
 					// Only the secret changes: Terraform cannot see it, nothing happens.
 					Config:           k.config(tg, name, second, 1),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					ConfigPlanChecks: emptyPlan(),
 				},
 				{
 					Config:           k.config(tg, name, second, 2) + readBack,
@@ -349,13 +349,11 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 				CheckDestroy:             destroyCheckOf(tg, k.address),
 				Steps: []resource.TestStep{
 					{
-						Config: cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", k.address, id),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(k.address, plancheck.ResourceActionUpdate),
-						}},
-						Check: noSecretInState(value),
+						Config:           cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", k.address, id),
+						ConfigPlanChecks: plannedAction(k.address, plancheck.ResourceActionUpdate),
+						Check:            noSecretInState(value),
 					},
-					{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+					{Config: cfg, ConfigPlanChecks: emptyPlan()},
 				},
 			})
 			if n := tg.CountRequests("POST", k.submitPath); n != 1 {
