@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -111,10 +110,10 @@ func TestAccExamples_importByIdentity(t *testing.T) {
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{{
 			Config:           tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleJobID, id, 1),
-			ConfigPlanChecks: plannedAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigPlanChecks: plannedUpdate("dli_batch_job.etl"),
+			ConfigStateChecks: checks(
 				statecheck.ExpectIdentityValue("dli_batch_job.etl", tfjsonpath.New("id"), knownvalue.StringExact(id)),
-			},
+			),
 		}},
 	})
 	if n := tg.CountRequests("POST", "/batches"); n != 1 {

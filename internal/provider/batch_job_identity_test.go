@@ -30,14 +30,14 @@ func TestAccBatchJob_identity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					statecheck.ExpectIdentity(jobAddress, map[string]knownvalue.Check{
 						"id":         knownvalue.StringRegexp(uuidRE),
 						"project_id": knownvalue.StringExact(tg.ProjectID),
 						"region":     region,
 					}),
 					statecheck.ExpectIdentityValueMatchesState(jobAddress, tfjsonpath.New("id")),
-				},
+				),
 			},
 			{
 				// The import block carries the identity of the state: id, project_id and region.
@@ -76,10 +76,10 @@ func TestAccBatchJob_importByIdentity(t *testing.T) {
 			{
 				Config:           cfg + importIdentity(id, ""),
 				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionNoop),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),
-				},
+				),
 			},
 			{Config: cfg, ConfigPlanChecks: emptyPlan()},
 		},

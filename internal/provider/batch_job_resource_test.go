@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -80,7 +79,7 @@ func TestAccBatchJob_basic(t *testing.T) {
   conf       = { "spark.sql.shuffle.partitions" = "8", "emulator.run_duration" = "10m" }
   wait_for   = "running"
 `),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "id", knownvalue.StringRegexp(uuidRE)),
 					stateIs(jobAddress, "state", knownvalue.StringExact("running")),
 					stateIs(jobAddress, "queue", knownvalue.StringExact(tg.Queue)),
@@ -88,7 +87,7 @@ func TestAccBatchJob_basic(t *testing.T) {
 					stateIs(jobAddress, "sc_type", knownvalue.StringExact("A")),
 					stateIs(jobAddress, "created_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 					stateIs(jobAddress, "cancel_on_destroy", knownvalue.Bool(true)),
-				},
+				),
 			},
 			{
 				// Refresh reads every argument back: the same configuration plans clean.
@@ -157,10 +156,10 @@ func TestAccBatchJob_importBlockRoundTrip(t *testing.T) {
 			{
 				Config: config,
 				Check:  captureID(&id),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
 					stateIs(jobAddress, "sc_type", knownvalue.StringExact("CUSTOMIZED")),
-				},
+				),
 			},
 			{
 				Config:          importConfig,
@@ -209,9 +208,9 @@ func TestAccBatchJob_waitForSuccessThenDestroyWithoutCancel(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "success"`),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
-				},
+				),
 			},
 		},
 	})
@@ -275,7 +274,7 @@ func TestAccBatchJob_replaceCancelsOldJob(t *testing.T) {
 				Config: jobConfig(tg, name, `  conf = { "emulator.run_duration" = "10m" }
   wait_for = "running"
   executor_memory = "8G"`),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(jobAddress),
 				Check: resource.ComposeTestCheckFunc(captureID(&second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -315,7 +314,7 @@ func TestAccBatchJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = true
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "2m" }`),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(jobAddress),
 				Check: func(*terraform.State) error {
 					if tg.Emulator == nil {
 						return nil
@@ -345,7 +344,7 @@ func TestAccBatchJob_triggersRerun(t *testing.T) {
 				ConfigPlanChecks: emptyPlan()},
 			{
 				Config:           jobConfig(tg, name, `  triggers = { input = "v2" }`),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(jobAddress),
 			},
 		},
 	})
@@ -372,19 +371,19 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
-				},
+				),
 			},
 			{
 				// Dead, with rerun_on_failure: replaced. The clock is paused so that the new
 				// job, scripted to fail as well, is still starting when the step checks its plan.
 				PreConfig:        clock.Pause,
 				Config:           jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigPlanChecks: plannedReplace(jobAddress),
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
-				},
+				),
 			},
 			{
 				// Time runs again and the new job fails too; turning rerun_on_failure off keeps it.
@@ -393,7 +392,7 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 					waitForEmulatorStateAny(t, tg, "dead", 2)()
 				},
 				Config:           jobConfig(tg, name, failing),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(jobAddress),
 			},
 		},
 	})
@@ -453,9 +452,9 @@ func TestAccBatchJob_disappearsAfterFinishing(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
-				},
+				),
 			},
 		},
 	})
@@ -487,9 +486,9 @@ resource "dli_batch_job" "test" {
   conf  = { "emulator.run_duration" = "10m" }
 }
 `, tg.Queue, tg.File),
-					ConfigStateChecks: []statecheck.StateCheck{
+					ConfigStateChecks: checks(
 						stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
-					},
+					),
 				}},
 			})
 			for _, r := range tg.Requests("") {
@@ -532,7 +531,7 @@ func TestAccBatchJob_failedWaitLeavesJobTracked(t *testing.T) {
 			{Config: config, ExpectError: wrapped(`(?s)stays in state as\s+tainted`)},
 			{
 				Config:           config,
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(jobAddress),
 				ExpectError:      wrapped(`(?s)stays in state as\s+tainted`),
 			},
 		},

@@ -24,3 +24,16 @@ func emptyPlan() resource.ConfigPlanChecks {
 func plannedAction(address string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, action)}}
 }
+
+// plannedUpdate expects the resource at address to be updated in place.
+func plannedUpdate(address string) resource.ConfigPlanChecks {
+	return plannedAction(address, plancheck.ResourceActionUpdate)
+}
+
+// plannedReplace expects the resource at address to be replaced (destroyed, then created).
+func plannedReplace(address string) resource.ConfigPlanChecks {
+	return plannedAction(address, plancheck.ResourceActionDestroyBeforeCreate)
+}
+
+// checks lists state checks (so that a test names no check type).
+func checks(cs ...statecheck.StateCheck) []statecheck.StateCheck { return cs }

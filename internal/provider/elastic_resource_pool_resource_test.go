@@ -60,7 +60,7 @@ data "dli_queues" "sql" {
 		Steps: []resource.TestStep{
 			{
 				Config: config(64, 128, 128),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(poolAddress, "status", knownvalue.StringExact("AVAILABLE")),
 					stateIs(poolAddress, "actual_cu", knownvalue.Int64Exact(64)),
 					stateIs(poolAddress, "cidr_in_vpc", knownvalue.StringExact("172.16.0.0/12")),
@@ -73,7 +73,7 @@ data "dli_queues" "sql" {
 					stateIs("data.dli_queue.test", "platform", knownvalue.StringExact("x86_64")),
 					statecheck.ExpectKnownValue("data.dli_queues.sql", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(queue)})),
-				},
+				),
 			},
 			{
 				Config: config(128, 256, 192),
@@ -81,11 +81,11 @@ data "dli_queues" "sql" {
 					plancheck.ExpectResourceAction(poolAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(poolAddress, "min_cu", knownvalue.Int64Exact(128)),
 					stateIs(poolAddress, "actual_cu", knownvalue.Int64Exact(128)),
 					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("scaling_policies").AtSliceIndex(1).AtMapKey("max_cu"), knownvalue.Int64Exact(192)),
-				},
+				),
 			},
 			{
 				Config: config(128, 256, 192),

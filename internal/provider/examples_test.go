@@ -61,18 +61,18 @@ func exampleRuns() map[string]exampleRun {
 			// Still running at the post-apply plan, so its outputs hold still.
 			opts:  func(o *emulator.Options) { o.JobRun = time.Hour },
 			files: append([]string{"resources/dli_batch_job/resource.tf"}, dataSourceExamples("dli_batch_job", "dli_batch_jobs", "dli_batch_job_log")...),
-			checks: []statecheck.StateCheck{
+			checks: checks(
 				stateIs("dli_batch_job.etl", "state", knownvalue.StringExact("running")),
 				stateIs("data.dli_batch_job.etl", "name", knownvalue.StringExact("nightly-etl")),
 				stateIs("data.dli_batch_jobs.failed", "ids", knownvalue.ListSizeExact(0)),
-			},
+			),
 			destroyed: func(tg *acctest.Target) resource.TestCheckFunc { return tg.CheckDestroyCancelled },
 		},
 		// The SQL resource example and every SQL data source example.
 		"sql": {
 			opts:  func(o *emulator.Options) { o.SQLRun = 200 * time.Millisecond },
 			files: append([]string{"resources/dli_sql_job/resource.tf"}, dataSourceExamples("dli_sql_job", "dli_sql_jobs", "dli_sql_job_result")...),
-			checks: []statecheck.StateCheck{
+			checks: checks(
 				stateIs("dli_sql_job.create_table", "job_type", knownvalue.StringExact("DDL")),
 				stateIs("dli_sql_job.load", "status", knownvalue.StringExact("FINISHED")),
 				stateIs("data.dli_sql_job.load", "job_type", knownvalue.StringExact("INSERT")),
@@ -81,7 +81,7 @@ func exampleRuns() map[string]exampleRun {
 					knownvalue.StringExact("n"), knownvalue.StringExact("s")})),
 				statecheck.ExpectKnownOutputValue("answer_first_row", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.StringExact("1"), knownvalue.StringExact("x")})),
-			},
+			),
 			destroyed: checkSQLDestroy,
 		},
 		// The queue and pool examples and their data source examples (pool, then queues in and
@@ -89,7 +89,7 @@ func exampleRuns() map[string]exampleRun {
 		"queues_and_pools": {
 			files: append([]string{"resources/dli_elastic_resource_pool/resource.tf", "resources/dli_queue/resource.tf"},
 				dataSourceExamples("dli_queue", "dli_queues", "dli_elastic_resource_pool", "dli_elastic_resource_pools")...),
-			checks: []statecheck.StateCheck{
+			checks: checks(
 				stateIs("dli_elastic_resource_pool.analytics", "status", knownvalue.StringExact("AVAILABLE")),
 				stateIs("dli_queue.sql", "elastic_resource_pool", knownvalue.StringExact("analytics_pool")),
 				stateIs("data.dli_queue.spark", "cu_count", knownvalue.Int64Exact(16)),
@@ -97,7 +97,7 @@ func exampleRuns() map[string]exampleRun {
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("default"), knownvalue.StringExact("etl"), knownvalue.StringExact("spark_etl")})),
 				stateIs("data.dli_elastic_resource_pools.available", "names",
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("analytics_pool")})),
-			},
+			),
 			planClean: true,
 			destroyed: checkQueuesGone,
 		},
@@ -106,12 +106,12 @@ func exampleRuns() map[string]exampleRun {
 		"flink": {
 			files: append([]string{"resources/dli_flink_sql_job/resource.tf", "resources/dli_flink_jar_job/resource.tf"},
 				dataSourceExamples("dli_flink_job", "dli_flink_jobs")...),
-			checks: []statecheck.StateCheck{
+			checks: checks(
 				stateIs("dli_flink_sql_job.orders", "status", knownvalue.StringExact("job_running")),
 				stateIs("dli_flink_jar_job.clickstream", "status", knownvalue.StringExact("job_running")),
 				stateIs("data.dli_flink_job.orders", "name", knownvalue.StringExact("orders-enrichment")),
 				stateIs("data.dli_flink_jobs.running", "ids", knownvalue.ListSizeExact(2)),
-			},
+			),
 			planClean: true,
 			more: func(t *testing.T, resources string) []resource.TestStep {
 				var steps []resource.TestStep
@@ -236,15 +236,15 @@ func TestAccExamples_import(t *testing.T) {
 					// Only provider-side arguments (wait_for, timeouts, triggers) change; nothing is re-run.
 					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs("dli_batch_job.etl", "id", knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("triggers").AtMapKey("partition"), knownvalue.StringExact("2026-11-28")),
-				},
+				),
 			},
 			{
 				// After adoption, a triggers change re-runs the job as usual.
 				Config:           tg.ProviderConfig() + strings.Replace(resourceTF, `"2026-11-28"`, `"2026-11-29"`, 1),
-				ConfigPlanChecks: plannedAction("dli_batch_job.etl", plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace("dli_batch_job.etl"),
 			},
 			{
 				// The import command of import.sh, with every attribute compared.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -44,11 +43,11 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.0.jar", extra),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkJarAddress, "status", knownvalue.StringExact("job_running")),
 					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("entrypoint_args"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("--topic"), knownvalue.StringExact("orders")})),
-				},
+				),
 				Check: captureIDOf(flinkJarAddress, &id),
 			},
 			{
@@ -58,7 +57,7 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 			{
 				PreConfig:        func() { mark = len(tg.Emulator.Requests()) },
 				Config:           flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.1.jar", extra),
-				ConfigPlanChecks: plannedAction(flinkJarAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(flinkJarAddress),
 				Check: func(*terraform.State) error {
 					seq := nonGET(flinkRequests(tg, mark))
 					if want := []string{"POST jobs/stop", "PUT flink-jobs/" + id, "POST jobs/run"}; fmt.Sprint(seq) != fmt.Sprint(want) {
@@ -140,7 +139,7 @@ data "dli_flink_jobs" "running" {
 		CheckDestroy:             checkFlinkDestroyed(tg),
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigStateChecks: checks(
 				stateIs("data.dli_flink_job.sql", "sql", knownvalue.StringExact(flinkSQL)),
 				stateIs("data.dli_flink_job.sql", "status", knownvalue.StringExact("job_init")),
 				stateIs("data.dli_flink_job.sql", "entrypoint", knownvalue.Null()),
@@ -151,7 +150,7 @@ data "dli_flink_jobs" "running" {
 				statecheck.ExpectKnownValue("data.dli_flink_jobs.by_name", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"),
 					knownvalue.StringExact(name+"-j")),
 				stateIs("data.dli_flink_jobs.running", "ids", knownvalue.ListSizeExact(1)),
-			},
+			),
 		}},
 	})
 }

@@ -43,10 +43,10 @@ func TestAccFlinkSQLJob_desiredState(t *testing.T) {
 			},
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage+`  desired_state = "stopped"`),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_cancel_success")),
 					stateIs(flinkSQLAddress, "savepoint_path", knownvalue.NotNull()),
-				},
+				),
 			},
 			{
 				// Stopped and wanted stopped: nothing to do.
@@ -55,9 +55,9 @@ func TestAccFlinkSQLJob_desiredState(t *testing.T) {
 			},
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
-				},
+				),
 				Check: func(*terraform.State) error {
 					j := flinkJobOf(t, tg, id)
 					if len(j.Runs) != 2 || j.Runs[1].ResumedFrom == "" || j.Runs[1].ResumedFrom != j.Runs[0].Savepoint {
@@ -94,8 +94,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},
 			{
 				// An argument changed outside Terraform shows as drift and is put back.
@@ -108,10 +108,10 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 					}
 				},
 				Config:           cfg,
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
+				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "parallelism", knownvalue.Int64Exact(1)),
-					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},
 			{
 				PreConfig: func() {
@@ -162,7 +162,7 @@ func TestAccFlinkSQLJob_submitFails(t *testing.T) {
 			},
 			{
 				Config:           flinkSQLConfig(tg, name, flinkSQL, failing),
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(flinkSQLAddress),
 				ExpectError:      regexp.MustCompile(`job_submit_fail`),
 			},
 		},
@@ -202,8 +202,8 @@ func TestAccFlinkSQLJob_everyAnswerLost(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config: flinkSQLConfig(tg, name, flinkSQL, `  obs_bucket = "dli-checkpoints"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))},
+			ConfigStateChecks: checks(
+				stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			Check: func(*terraform.State) error {
 				if n := len(tg.Emulator.FlinkJobs()); n != 1 {
 					return fmt.Errorf("%d jobs created, want 1", n)
@@ -310,21 +310,21 @@ func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, v2("8G")),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("taskmanager_memory"), knownvalue.StringExact("8G")),
 					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("jobmanager_cpu"), knownvalue.Float64Exact(1)),
-				},
+				),
 			},
 			{
 				Config:           flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
 			},
 			{ResourceName: flinkSQLAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{
 				Config:           flinkSQLConfig(tg, name, flinkSQL, ""),
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs(flinkSQLAddress, "resource_config", knownvalue.Null())},
+				ConfigPlanChecks: plannedReplace(flinkSQLAddress),
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "resource_config", knownvalue.Null())),
 			},
 		},
 	})

@@ -135,7 +135,7 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, base),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "id", knownvalue.StringRegexp(flinkIDRE)),
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
 					stateIs(flinkSQLAddress, "job_type", knownvalue.StringExact("flink_opensource_sql_job")),
@@ -143,7 +143,7 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("runtime_config"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"table.exec.state.ttl": knownvalue.StringExact("1h")})),
 					stateIs(flinkSQLAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
-				},
+				),
 				Check: func(s *terraform.State) error {
 					var err error
 					id, err = acctest.JobID(s, flinkSQLAddress)
@@ -163,7 +163,7 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 				// A running-safe change: one PUT, no stop.
 				PreConfig:        func() { mark = len(tg.Emulator.Requests()) },
 				Config:           flinkSQLConfig(tg, name, flinkSQL, base+`  smn_topic = "alarms"`+"\n"),
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
 				Check: func(*terraform.State) error {
 					seq := nonGET(flinkRequests(tg, mark))
 					if want := []string{"PUT sql-jobs/" + id}; fmt.Sprint(seq) != fmt.Sprint(want) {
@@ -179,10 +179,10 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
 					stateIs(flinkSQLAddress, "savepoint_path", knownvalue.NotNull()),
-				},
+				),
 				Check: func(s *terraform.State) error {
 					if now, _ := acctest.JobID(s, flinkSQLAddress); now != id {
 						return fmt.Errorf("the job was replaced: %s, then %s", id, now)

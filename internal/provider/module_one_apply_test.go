@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
@@ -160,12 +159,12 @@ resource "dli_sql_job" "report" {
 			checkSQLDestroy(tg)),
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigStateChecks: checks(
 				stateIs("dli_queue.jobs", "id", knownvalue.StringExact(queue)),
 				stateIs("dli_batch_job.etl", "queue", knownvalue.StringExact(queue)),
 				stateIs("dli_batch_job.etl", "state", knownvalue.StringExact("running")),
 				stateIs("dli_sql_job.report", "status", knownvalue.StringExact("RUNNING")),
-			},
+			),
 		}},
 	})
 
@@ -242,9 +241,9 @@ resource "dli_flink_jar_job" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config("general"),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(flinkJarAddress, "status", knownvalue.StringExact("job_running")),
-				},
+				),
 			},
 			{Config: tg.ProviderConfig()},
 			{

@@ -74,13 +74,13 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 			{
 				Config: queueConfig(tg, name, 16, `  description = "etl"
   properties  = { "job.maxConcurrent" = "4" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(queueAddress, "id", knownvalue.StringExact(name)),
 					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(16)),
 					stateIs(queueAddress, "resource_id", knownvalue.StringRegexp(uuidRE)),
 					stateIs(queueAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
 					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties").AtMapKey("job.maxConcurrent"), knownvalue.StringExact("4")),
-				},
+				),
 				Check: func(*terraform.State) error {
 					refreshGETs = tg.CountRequests("GET", "/queues/"+name)
 					propGETs = tg.CountRequests("GET", "/queues/"+name+"/properties")
@@ -104,11 +104,11 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 			{
 				Config: queueConfig(tg, name, 48, `  description = "etl"
   properties  = { "job.maxConcurrent" = "8", "computeEngine.maxInstance" = "2" }`),
-				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigPlanChecks: plannedUpdate(queueAddress),
+				ConfigStateChecks: checks(
 					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(48)),
 					stateIs(queueAddress, "properties", knownvalue.MapSizeExact(2)),
-				},
+				),
 				Check: func(*terraform.State) error {
 					if n := tg.CountRequests("PUT", "/queues/"+name+"/action"); n != 1 {
 						return fmt.Errorf("%d scale requests, want 1", n)

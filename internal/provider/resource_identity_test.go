@@ -84,12 +84,12 @@ func TestAccResources_identity(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config: cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
+						ConfigStateChecks: checks(
 							statecheck.ExpectIdentity(tc.address, map[string]knownvalue.Check{
 								"id": tc.id, "project_id": knownvalue.StringExact(tg.ProjectID), "region": region,
 							}),
 							statecheck.ExpectIdentityValueMatchesState(tc.address, tfjsonpath.New("id")),
-						},
+						),
 					},
 					{ResourceName: tc.address, Config: cfg, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
 					{ResourceName: tc.address, Config: cfg, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
@@ -132,11 +132,11 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 			{
 				Config:           queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
 				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionNoop),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),
 					stateIs(queueAddress, "id", knownvalue.StringExact(name)),
-				},
+				),
 			},
 			{Config: queueConfig(tg, name, 16, ""), ConfigPlanChecks: emptyPlan()},
 		},

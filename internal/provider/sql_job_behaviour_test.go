@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -37,21 +35,21 @@ func TestAccSQLJob_rerunOnFailureAndTriggers(t *testing.T) {
 				PreConfig:        waitForSQLStatus(t, tg, &id, client.SQLStatusFailed),
 				Config:           failing(""),
 				ConfigPlanChecks: emptyPlan(),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(sqlAddress, "status", knownvalue.StringExact("FAILED")),
-				},
+				),
 			},
 			{
 				// The clock is paused so that the new job, scripted to fail as well, has not
 				// failed yet when the step checks that its plan is clean.
 				PreConfig:        clock.Pause,
 				Config:           failing("\n  rerun_on_failure = true"),
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 			},
 			{
 				PreConfig:        clock.Resume,
 				Config:           failing("\n  triggers = { partition = \"2026-11-29\" }"),
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 			},
 		},
 	})

@@ -83,7 +83,7 @@ data "dli_sql_job_result" "query" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigStateChecks: checks(
 				stateIs("data.dli_sql_jobs.etl", "ids", knownvalue.ListSizeExact(130)),
 				// DLI matches tags loosely (team=etl-adhoc contains etl): the provider checks them exactly.
 				stateIs("data.dli_sql_jobs.tagged", "ids", knownvalue.ListSizeExact(0)),
@@ -103,7 +103,7 @@ data "dli_sql_job_result" "query" {
 				statecheck.ExpectKnownValue("data.dli_sql_job_result.query", tfjsonpath.New("columns").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("n")),
 				stateIs("data.dli_sql_job_result.query", "rows", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1"), knownvalue.StringExact("x"), knownvalue.Null()})})),
-			},
+			),
 		}},
 	})
 	// 130 jobs at 100 per page: the etl listing took two pages.

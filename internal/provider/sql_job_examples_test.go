@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -51,9 +50,9 @@ func TestAccExamples_sqlImport(t *testing.T) {
 					// Only provider-side arguments (timeouts, triggers) change; nothing is re-run.
 					plancheck.ExpectResourceAction("dli_sql_job.load", plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs("dli_sql_job.load", "id", knownvalue.StringExact(id)),
-				},
+				),
 			},
 			{
 				ResourceName:            "dli_sql_job.load",

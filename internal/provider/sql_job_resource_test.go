@@ -10,8 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -125,7 +123,7 @@ func TestAccSQLJob_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: sqlConfig(tg, body),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: checks(
 					stateIs(sqlAddress, "id", knownvalue.StringRegexp(uuidRE)),
 					// wait_for = "finished" is the default: the statement's effect is there.
 					stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
@@ -135,7 +133,7 @@ func TestAccSQLJob_basic(t *testing.T) {
 					stateIs(sqlAddress, "tags", knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("analytics")})),
 					stateIs(sqlAddress, "end_time", knownvalue.StringRegexp(sqlTimeRE)),
-				},
+				),
 			},
 			{
 				// Refresh reads the job back: the same configuration plans clean.
@@ -252,10 +250,10 @@ func TestAccSQLJob_cancelledOutsideIsDrift(t *testing.T) {
 					waitForSQLStatus(t, tg, &id, client.SQLStatusCancelled)()
 				},
 				Config:           config,
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigPlanChecks: plannedReplace(sqlAddress),
+				ConfigStateChecks: checks(
 					stateIs(sqlAddress, "status", knownvalue.StringExact("RUNNING")),
-				},
+				),
 			},
 		},
 	})
@@ -280,7 +278,7 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 			{Config: running("INSERT INTO t SELECT 1"), Check: captureIDOf(sqlAddress, &first)},
 			{
 				Config:           running("INSERT INTO t SELECT 2"),
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 				Check: resource.ComposeTestCheckFunc(captureIDOf(sqlAddress, &second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -294,7 +292,7 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 			{
 				// White space and a final ';' are not a change of statement: adopted in place.
 				Config:           running(" INSERT INTO t SELECT 2;\n"),
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(sqlAddress),
 			},
 		},
 	})
@@ -340,11 +338,11 @@ func TestAccSQLJob_syncDDLNeedsNoWait(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: sqlConfig(tg, `  sql  = "CREATE TABLE IF NOT EXISTS sales_daily (day STRING, total BIGINT)"
   conf = { "dli.sql.sqlasync.enabled" = "false" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigStateChecks: checks(
 				stateIs(sqlAddress, "job_type", knownvalue.StringExact("DDL")),
 				stateIs(sqlAddress, "job_mode", knownvalue.StringExact("sync")),
 				stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
-			},
+			),
 			Check: func(*terraform.State) error {
 				// The apply's reads: exactly one status read after the submission (refreshes add theirs later).
 				var reads int
@@ -378,7 +376,7 @@ func TestAccSQLJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = false
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "1m" }`),
-				ConfigPlanChecks: plannedAction(sqlAddress, plancheck.ResourceActionUpdate),
+				ConfigPlanChecks: plannedUpdate(sqlAddress),
 				Check: func(*terraform.State) error {
 					if n := len(tg.Requests("POST")); n != before {
 						return fmt.Errorf("an in-place update sent %d submissions", n-before)

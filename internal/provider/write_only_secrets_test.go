@@ -228,7 +228,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 		var readChecks []statecheck.StateCheck
 		if k.address == sqlAddress {
 			readBack = "\ndata \"dli_sql_job\" \"read\" {\n  id = dli_sql_job.test.id\n}\n"
-			readChecks = []statecheck.StateCheck{stateIs("data.dli_sql_job.read", "conf", k.wantConf)}
+			readChecks = checks(stateIs("data.dli_sql_job.read", "conf", k.wantConf))
 		}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -237,11 +237,11 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					Config: k.config(tg, name, first, 1),
-					ConfigStateChecks: []statecheck.StateCheck{
+					ConfigStateChecks: checks(
 						stateIs(k.address, k.attr, knownvalue.Null()),
 						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr+"_version"), knownvalue.Int64Exact(1)),
-						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.plain()), k.wantConf),
-					},
+						stateIs(k.address, k.plain(), k.wantConf),
+					),
 					Check: resource.ComposeTestCheckFunc(noSecretInState(first), received(first)),
 				},
 				{
@@ -253,7 +253,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 					Config:           k.config(tg, name, second, 2) + readBack,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.address, k.newVersionAction)}},
 					ConfigStateChecks: append(readChecks,
-						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.plain()), k.wantConf),
+						stateIs(k.address, k.plain(), k.wantConf),
 						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr+"_version"), knownvalue.Int64Exact(2))),
 					Check: resource.ComposeTestCheckFunc(noSecretInState(first, second), received(second)),
 				},
@@ -350,7 +350,7 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:           cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", k.address, id),
-						ConfigPlanChecks: plannedAction(k.address, plancheck.ResourceActionUpdate),
+						ConfigPlanChecks: plannedUpdate(k.address),
 						Check:            noSecretInState(value),
 					},
 					{Config: cfg, ConfigPlanChecks: emptyPlan()},
