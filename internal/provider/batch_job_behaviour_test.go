@@ -25,7 +25,7 @@ func TestAccBatchJob_waitForFinishedRecordsDead(t *testing.T) {
   conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`),
 			ConfigStateChecks: checks(
 				stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("conf").AtMapKey("emulator.outcome"), knownvalue.StringExact("dead")),
+				stateKeyIs(jobAddress, "conf", "emulator.outcome", knownvalue.StringExact("dead")),
 			),
 		}},
 	})

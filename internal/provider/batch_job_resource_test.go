@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -366,11 +365,9 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 			{Config: jobConfig(tg, name, failing), Check: captureID(&id)},
 			{
 				// Dead, without rerun_on_failure: left alone.
-				PreConfig: waitForEmulatorState(t, tg, &id, "dead"),
-				Config:    jobConfig(tg, name, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        waitForEmulatorState(t, tg, &id, "dead"),
+				Config:           jobConfig(tg, name, failing),
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
 				),
@@ -427,7 +424,7 @@ func TestAccBatchJob_disappearsWhileActive(t *testing.T) {
 			{
 				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
 				Config:           config,
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionCreate),
+				ConfigPlanChecks: plannedCreate(jobAddress),
 			},
 		},
 	})
@@ -447,11 +444,9 @@ func TestAccBatchJob_disappearsAfterFinishing(t *testing.T) {
 			{Config: config, Check: captureID(&id)},
 			{
 				// No surprise re-run: the purged, finished job stays in state and plans clean.
-				PreConfig: func() { tg.Emulator.ForgetJob(id) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
+				Config:           config,
+				ConfigPlanChecks: emptyPlan(),
 				ConfigStateChecks: checks(
 					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
 				),

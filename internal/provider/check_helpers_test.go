@@ -37,3 +37,18 @@ func plannedReplace(address string) resource.ConfigPlanChecks {
 
 // checks lists state checks (so that a test names no check type).
 func checks(cs ...statecheck.StateCheck) []statecheck.StateCheck { return cs }
+
+// stateKeyIs checks one key of a map attribute in state.
+func stateKeyIs(address, attribute, key string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute).AtMapKey(key), value)
+}
+
+// plannedNoop expects the resource at address to plan no action.
+func plannedNoop(address string) resource.ConfigPlanChecks {
+	return plannedAction(address, plancheck.ResourceActionNoop)
+}
+
+// plannedCreate expects the resource at address to be created.
+func plannedCreate(address string) resource.ConfigPlanChecks {
+	return plannedAction(address, plancheck.ResourceActionCreate)
+}

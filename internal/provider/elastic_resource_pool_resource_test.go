@@ -88,10 +88,8 @@ data "dli_queues" "sql" {
 				),
 			},
 			{
-				Config: config(128, 256, 192),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           config(128, 256, 192),
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{ResourceName: poolAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{ResourceName: queueAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},

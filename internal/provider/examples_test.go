@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -238,7 +237,7 @@ func TestAccExamples_import(t *testing.T) {
 				}},
 				ConfigStateChecks: checks(
 					stateIs("dli_batch_job.etl", "id", knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("triggers").AtMapKey("partition"), knownvalue.StringExact("2026-11-28")),
+					stateKeyIs("dli_batch_job.etl", "triggers", "partition", knownvalue.StringExact("2026-11-28")),
 				),
 			},
 			{

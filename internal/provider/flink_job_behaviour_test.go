@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -120,7 +119,7 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 					}
 				},
 				Config:           cfg,
-				ConfigPlanChecks: plannedAction(flinkSQLAddress, plancheck.ResourceActionCreate),
+				ConfigPlanChecks: plannedCreate(flinkSQLAddress),
 				Check: func(s *terraform.State) error {
 					now, err := acctest.JobID(s, flinkSQLAddress)
 					if err == nil && now == id {
@@ -311,8 +310,8 @@ func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, v2("8G")),
 				ConfigStateChecks: checks(
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("taskmanager_memory"), knownvalue.StringExact("8G")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("jobmanager_cpu"), knownvalue.Float64Exact(1)),
+					stateKeyIs(flinkSQLAddress, "resource_config", "taskmanager_memory", knownvalue.StringExact("8G")),
+					stateKeyIs(flinkSQLAddress, "resource_config", "jobmanager_cpu", knownvalue.Float64Exact(1)),
 				),
 			},
 			{

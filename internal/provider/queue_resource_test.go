@@ -10,10 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -79,7 +76,7 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(16)),
 					stateIs(queueAddress, "resource_id", knownvalue.StringRegexp(uuidRE)),
 					stateIs(queueAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties").AtMapKey("job.maxConcurrent"), knownvalue.StringExact("4")),
+					stateKeyIs(queueAddress, "properties", "job.maxConcurrent", knownvalue.StringExact("4")),
 				),
 				Check: func(*terraform.State) error {
 					refreshGETs = tg.CountRequests("GET", "/queues/"+name)
@@ -177,7 +174,7 @@ resource "dli_queue" "test" {
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
 			Config:           config,
-			ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionNoop),
+			ConfigPlanChecks: plannedNoop(queueAddress),
 		}},
 	})
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -131,7 +130,7 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 			},
 			{
 				Config:           queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
-				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionNoop),
+				ConfigPlanChecks: plannedNoop(queueAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),
@@ -224,7 +223,7 @@ func TestAccBatchJob_importByIdentity(t *testing.T) {
 			},
 			{
 				Config:           cfg + importIdentity(id, ""),
-				ConfigPlanChecks: plannedAction(jobAddress, plancheck.ResourceActionNoop),
+				ConfigPlanChecks: plannedNoop(jobAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("project_id"), knownvalue.StringExact(tg.ProjectID)),

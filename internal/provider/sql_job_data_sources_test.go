@@ -96,7 +96,7 @@ data "dli_sql_job_result" "query" {
 				stateIs("data.dli_sql_job.query", "database", knownvalue.StringExact("analytics")),
 				stateIs("data.dli_sql_job.query", "engine", knownvalue.StringExact("spark")),
 				stateIs("data.dli_sql_job.query", "status", knownvalue.StringExact("FINISHED")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("conf").AtMapKey("spark.sql.shuffle.partitions"), knownvalue.StringExact("4")),
+				stateKeyIs("data.dli_sql_job.query", "conf", "spark.sql.shuffle.partitions", knownvalue.StringExact("4")),
 				stateIs("data.dli_sql_job.query", "tags", knownvalue.MapExact(map[string]knownvalue.Check{"k": knownvalue.StringExact("v")})),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("result_schema").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact("s")),
 				stateIs("data.dli_sql_job_result.query", "columns", knownvalue.ListSizeExact(3)),

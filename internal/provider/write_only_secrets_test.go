@@ -13,9 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -225,7 +223,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 			return func(s *terraform.State) error { return k.received(t, tg, s, value) }
 		}
 		var readBack string
-		var readChecks []statecheck.StateCheck
+		readChecks := checks()
 		if k.address == sqlAddress {
 			readBack = "\ndata \"dli_sql_job\" \"read\" {\n  id = dli_sql_job.test.id\n}\n"
 			readChecks = checks(stateIs("data.dli_sql_job.read", "conf", k.wantConf))
@@ -239,7 +237,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 					Config: k.config(tg, name, first, 1),
 					ConfigStateChecks: checks(
 						stateIs(k.address, k.attr, knownvalue.Null()),
-						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr+"_version"), knownvalue.Int64Exact(1)),
+						stateIs(k.address, k.attr+"_version", knownvalue.Int64Exact(1)),
 						stateIs(k.address, k.plain(), k.wantConf),
 					),
 					Check: resource.ComposeTestCheckFunc(noSecretInState(first), received(first)),
@@ -254,7 +252,7 @@ func TestAccWriteOnlySecret_lifecycle(t *testing.T) {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.address, k.newVersionAction)}},
 					ConfigStateChecks: append(readChecks,
 						stateIs(k.address, k.plain(), k.wantConf),
-						statecheck.ExpectKnownValue(k.address, tfjsonpath.New(k.attr+"_version"), knownvalue.Int64Exact(2))),
+						stateIs(k.address, k.attr+"_version", knownvalue.Int64Exact(2))),
 					Check: resource.ComposeTestCheckFunc(noSecretInState(first, second), received(second)),
 				},
 				{
