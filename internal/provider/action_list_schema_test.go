@@ -22,9 +22,7 @@ func TestActionAndListSchemas_validImplementation(t *testing.T) {
 	identities := map[string]bool{}
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
-		meta := &resource.MetadataResponse{}
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "dli"}, meta)
-		_, identities[meta.TypeName] = r.(resource.ResourceWithIdentity)
+		_, identities[resourceTypeName(ctx, r)] = r.(resource.ResourceWithIdentity)
 	}
 	for _, newAction := range p.Actions(ctx) {
 		a := newAction()
@@ -32,21 +30,16 @@ func TestActionAndListSchemas_validImplementation(t *testing.T) {
 		a.Metadata(ctx, action.MetadataRequest{ProviderTypeName: "dli"}, meta)
 		resp := &action.SchemaResponse{}
 		a.Schema(ctx, action.SchemaRequest{}, resp)
-		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() || resp.Diagnostics.HasError() {
-			t.Errorf("action %s: %v %v", meta.TypeName, resp.Diagnostics, diags)
-		}
+		expectValidSchema(t, "action "+meta.TypeName, resp.Schema.ValidateImplementation(ctx), resp.Diagnostics)
 	}
 	for _, newList := range p.ListResources(ctx) {
 		l := newList()
-		meta := &resource.MetadataResponse{}
-		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "dli"}, meta)
+		name := resourceTypeName(ctx, l)
 		resp := &list.ListResourceSchemaResponse{}
 		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, resp)
-		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() || resp.Diagnostics.HasError() {
-			t.Errorf("list resource %s: %v %v", meta.TypeName, resp.Diagnostics, diags)
-		}
-		if !identities[meta.TypeName] {
-			t.Errorf("list resource %s has no managed resource with an identity of that name", meta.TypeName)
+		expectValidSchema(t, "list resource "+name, resp.Schema.ValidateImplementation(ctx), resp.Diagnostics)
+		if !identities[name] {
+			t.Errorf("list resource %s has no managed resource with an identity of that name", name)
 		}
 	}
 }

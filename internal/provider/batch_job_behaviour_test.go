@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -24,10 +23,10 @@ func TestAccBatchJob_waitForFinishedRecordsDead(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "finished"
   conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("dead")),
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("conf").AtMapKey("emulator.outcome"), knownvalue.StringExact("dead")),
-			},
+			ConfigStateChecks: checks(
+				stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
+				stateKeyIs(jobAddress, "conf", "emulator.outcome", knownvalue.StringExact("dead")),
+			),
 		}},
 	})
 }
@@ -107,20 +106,18 @@ resource "dli_batch_job" "test" {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("max_retry_times"), knownvalue.Int64Exact(20)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("auto_recovery"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("args"), knownvalue.ListSizeExact(0)),
-				},
+				Config:           config,
+				ConfigPlanChecks: plannedUpdate(jobAddress),
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "max_retry_times", knownvalue.Int64Exact(20)),
+					stateIs(jobAddress, "auto_recovery", knownvalue.Bool(false)),
+					stateIs(jobAddress, "args", knownvalue.ListSizeExact(0)),
+				),
 			},
 			{
 				// Adopted for good: refreshes keep the spelled-out defaults.
 				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 		},
 	})
@@ -148,7 +145,7 @@ func TestAccBatchJob_locationChangeKeepsActiveJob(t *testing.T) {
 			},
 			{
 				Config:           jobConfig(home, name, body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 		},
 	})
@@ -183,12 +180,12 @@ data "dli_batch_jobs" "etl_daily" {
   name_regex  = "daily"
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
-					statecheck.ExpectKnownValue("data.dli_batch_jobs.daily", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
+				ConfigStateChecks: checks(
+					stateIs("data.dli_batch_jobs.etl", "ids", knownvalue.ListSizeExact(2)),
+					stateIs("data.dli_batch_jobs.daily", "ids", knownvalue.ListSizeExact(2)),
 					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl_daily", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("etl-daily")),
-					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl_daily", tfjsonpath.New("ids"), knownvalue.ListSizeExact(1)),
-				},
+					stateIs("data.dli_batch_jobs.etl_daily", "ids", knownvalue.ListSizeExact(1)),
+				),
 			},
 		},
 	})

@@ -53,7 +53,7 @@ func pendingWorkspace(t *testing.T, name string, created bool) (*acctest.Target,
 		!strings.Contains(text, "terraform untaint") {
 		t.Fatalf("apply over an undecidable submission exits %d:\n%s", code, out)
 	}
-	if attrs := stateAttributes(t, ws); attrs["id"] != nil || attrs["queue"] != tg.Queue {
+	if attrs := showAttributes(t, ws, "dli_batch_job.job"); attrs["id"] != nil || attrs["queue"] != tg.Queue {
 		t.Fatalf("state after the undecided submission holds %v", attrs)
 	}
 	if show := ws.Run(t, "show", "-no-color"); !strings.Contains(show, "(tainted)") {
@@ -75,7 +75,7 @@ func TestAccBatchJob_outcomeUnknownAdoptedAfterUntaint(t *testing.T) {
 		t.Errorf("the apply after untaint does not adopt the job quietly:\n%s", out)
 	}
 	jobs := tg.Emulator.Jobs()
-	if id := stateAttributes(t, ws)["id"]; len(jobs) != 1 || id != jobs[0].ID || tg.CountRequests(http.MethodPost, "/batches") != 1 {
+	if id := showAttributes(t, ws, "dli_batch_job.job")["id"]; len(jobs) != 1 || id != jobs[0].ID || tg.CountRequests(http.MethodPost, "/batches") != 1 {
 		t.Fatalf("state id %v; emulator jobs %+v after %d submissions; want the one job adopted", id, jobs, tg.CountRequests(http.MethodPost, "/batches"))
 	}
 	if out, code := runOutput(t, ws, "plan", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
@@ -97,7 +97,7 @@ func TestAccBatchJob_outcomeUnknownReplacedWhenTainted(t *testing.T) {
 	if !strings.Contains(out, "Submitted batch job found") || !strings.Contains(out, "1 added, 0 changed, 1 destroyed") {
 		t.Errorf("the apply does not find and replace the job:\n%s", out)
 	}
-	id := stateAttributes(t, ws)["id"]
+	id := showAttributes(t, ws, "dli_batch_job.job")["id"]
 	for _, j := range tg.Emulator.Jobs() {
 		if j.ID != id && !j.CancelRequested {
 			t.Errorf("job %s (%s) is neither in state nor cancelled", j.ID, j.State)
@@ -131,7 +131,7 @@ func TestAccBatchJob_outcomeUnknownNothingCreated(t *testing.T) {
 	if !strings.Contains(out, "Submitted batch job not found") || !strings.Contains(out, "1 added, 0 changed, 0 destroyed") {
 		t.Errorf("the apply does not submit the job once:\n%s", out)
 	}
-	if jobs := tg.Emulator.Jobs(); len(jobs) != 1 || stateAttributes(t, ws)["id"] != jobs[0].ID {
+	if jobs := tg.Emulator.Jobs(); len(jobs) != 1 || showAttributes(t, ws, "dli_batch_job.job")["id"] != jobs[0].ID {
 		t.Errorf("emulator jobs %+v", jobs)
 	}
 	ws.Run(t, "destroy", "-auto-approve", "-no-color", "-input=false")

@@ -9,10 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -81,15 +78,15 @@ func TestAccBatchJob_basic(t *testing.T) {
   conf       = { "spark.sql.shuffle.partitions" = "8", "emulator.run_duration" = "10m" }
   wait_for   = "running"
 `),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("running")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("queue"), knownvalue.StringExact(tg.Queue)),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("args"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1000")})),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("sc_type"), knownvalue.StringExact("A")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("cancel_on_destroy"), knownvalue.Bool(true)),
-				},
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "id", knownvalue.StringRegexp(uuidRE)),
+					stateIs(jobAddress, "state", knownvalue.StringExact("running")),
+					stateIs(jobAddress, "queue", knownvalue.StringExact(tg.Queue)),
+					stateIs(jobAddress, "args", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1000")})),
+					stateIs(jobAddress, "sc_type", knownvalue.StringExact("A")),
+					stateIs(jobAddress, "created_at", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					stateIs(jobAddress, "cancel_on_destroy", knownvalue.Bool(true)),
+				),
 			},
 			{
 				// Refresh reads every argument back: the same configuration plans clean.
@@ -99,7 +96,7 @@ func TestAccBatchJob_basic(t *testing.T) {
   conf       = { "spark.sql.shuffle.partitions" = "8", "emulator.run_duration" = "10m" }
   wait_for   = "running"
 `),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				ResourceName:            jobAddress,
@@ -158,10 +155,10 @@ func TestAccBatchJob_importBlockRoundTrip(t *testing.T) {
 			{
 				Config: config,
 				Check:  captureID(&id),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("sc_type"), knownvalue.StringExact("CUSTOMIZED")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+					stateIs(jobAddress, "sc_type", knownvalue.StringExact("CUSTOMIZED")),
+				),
 			},
 			{
 				Config:          importConfig,
@@ -210,9 +207,9 @@ func TestAccBatchJob_waitForSuccessThenDestroyWithoutCancel(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "success"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+				),
 			},
 		},
 	})
@@ -276,9 +273,7 @@ func TestAccBatchJob_replaceCancelsOldJob(t *testing.T) {
 				Config: jobConfig(tg, name, `  conf = { "emulator.run_duration" = "10m" }
   wait_for = "running"
   executor_memory = "8G"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				ConfigPlanChecks: plannedReplace(jobAddress),
 				Check: resource.ComposeTestCheckFunc(captureID(&second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -318,9 +313,7 @@ func TestAccBatchJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = true
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "2m" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: plannedUpdate(jobAddress),
 				Check: func(*terraform.State) error {
 					if tg.Emulator == nil {
 						return nil
@@ -347,12 +340,10 @@ func TestAccBatchJob_triggersRerun(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: jobConfig(tg, name, `  triggers = { input = "v1" }`)},
 			{Config: jobConfig(tg, name, `  triggers = { input = "v1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+				ConfigPlanChecks: emptyPlan()},
 			{
-				Config: jobConfig(tg, name, `  triggers = { input = "v2" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           jobConfig(tg, name, `  triggers = { input = "v2" }`),
+				ConfigPlanChecks: plannedReplace(jobAddress),
 			},
 		},
 	})
@@ -374,26 +365,22 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 			{Config: jobConfig(tg, name, failing), Check: captureID(&id)},
 			{
 				// Dead, without rerun_on_failure: left alone.
-				PreConfig: waitForEmulatorState(t, tg, &id, "dead"),
-				Config:    jobConfig(tg, name, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("dead")),
-				},
+				PreConfig:        waitForEmulatorState(t, tg, &id, "dead"),
+				Config:           jobConfig(tg, name, failing),
+				ConfigPlanChecks: emptyPlan(),
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
+				),
 			},
 			{
 				// Dead, with rerun_on_failure: replaced. The clock is paused so that the new
 				// job, scripted to fail as well, is still starting when the step checks its plan.
-				PreConfig: clock.Pause,
-				Config:    jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
-				},
+				PreConfig:        clock.Pause,
+				Config:           jobConfig(tg, name, failing+"\n  rerun_on_failure = true"),
+				ConfigPlanChecks: plannedReplace(jobAddress),
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
+				),
 			},
 			{
 				// Time runs again and the new job fails too; turning rerun_on_failure off keeps it.
@@ -401,10 +388,8 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 					clock.Resume()
 					waitForEmulatorStateAny(t, tg, "dead", 2)()
 				},
-				Config: jobConfig(tg, name, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           jobConfig(tg, name, failing),
+				ConfigPlanChecks: plannedUpdate(jobAddress),
 			},
 		},
 	})
@@ -437,11 +422,9 @@ func TestAccBatchJob_disappearsWhileActive(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(&id)},
 			{
-				PreConfig: func() { tg.Emulator.ForgetJob(id) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionCreate),
-				}},
+				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
+				Config:           config,
+				ConfigPlanChecks: plannedCreate(jobAddress),
 			},
 		},
 	})
@@ -461,14 +444,12 @@ func TestAccBatchJob_disappearsAfterFinishing(t *testing.T) {
 			{Config: config, Check: captureID(&id)},
 			{
 				// No surprise re-run: the purged, finished job stays in state and plans clean.
-				PreConfig: func() { tg.Emulator.ForgetJob(id) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-				},
+				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
+				Config:           config,
+				ConfigPlanChecks: emptyPlan(),
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+				),
 			},
 		},
 	})
@@ -500,9 +481,9 @@ resource "dli_batch_job" "test" {
   conf  = { "emulator.run_duration" = "10m" }
 }
 `, tg.Queue, tg.File),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
-					},
+					ConfigStateChecks: checks(
+						stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
+					),
 				}},
 			})
 			for _, r := range tg.Requests("") {
@@ -544,11 +525,9 @@ func TestAccBatchJob_failedWaitLeavesJobTracked(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config, ExpectError: wrapped(`(?s)stays in state as\s+tainted`)},
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(jobAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ExpectError: wrapped(`(?s)stays in state as\s+tainted`),
+				Config:           config,
+				ConfigPlanChecks: plannedReplace(jobAddress),
+				ExpectError:      wrapped(`(?s)stays in state as\s+tainted`),
 			},
 		},
 	})

@@ -74,15 +74,15 @@ data "dli_batch_jobs" "future" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.etl", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(130)),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(3)),
+			ConfigStateChecks: checks(
+				stateIs("data.dli_batch_jobs.etl", "jobs", knownvalue.ListSizeExact(130)),
+				stateIs("data.dli_batch_jobs.adhoc", "jobs", knownvalue.ListSizeExact(3)),
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("adhoc")),
 				statecheck.ExpectKnownValue("data.dli_batch_jobs.adhoc", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("queue"), knownvalue.StringExact("default")),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.dead", tfjsonpath.New("ids"), knownvalue.ListSizeExact(2)),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.window", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(5)),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.future", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(0)),
-			},
+				stateIs("data.dli_batch_jobs.dead", "ids", knownvalue.ListSizeExact(2)),
+				stateIs("data.dli_batch_jobs.window", "jobs", knownvalue.ListSizeExact(5)),
+				stateIs("data.dli_batch_jobs.future", "jobs", knownvalue.ListSizeExact(0)),
+			),
 			Check: func(s *terraform.State) error {
 				attrs := s.RootModule().Resources["data.dli_batch_jobs.dead"].Primary.Attributes
 				got := map[string]bool{attrs["ids.0"]: true, attrs["ids.1"]: true}
@@ -137,12 +137,12 @@ data "dli_batch_job_log" "bad" {
 			},
 			{
 				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("state"), knownvalue.StringExact("dead")),
-					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("name"), knownvalue.StringExact("failing-job")),
-					statecheck.ExpectKnownValue("data.dli_batch_job.job", tfjsonpath.New("file"), knownvalue.StringExact(tg.File)),
-					statecheck.ExpectKnownValue("data.dli_batch_job_log.first_two", tfjsonpath.New("lines"), knownvalue.ListSizeExact(2)),
-				},
+				ConfigStateChecks: checks(
+					stateIs("data.dli_batch_job.job", "state", knownvalue.StringExact("dead")),
+					stateIs("data.dli_batch_job.job", "name", knownvalue.StringExact("failing-job")),
+					stateIs("data.dli_batch_job.job", "file", knownvalue.StringExact(tg.File)),
+					stateIs("data.dli_batch_job_log.first_two", "lines", knownvalue.ListSizeExact(2)),
+				),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestMatchResourceAttr("data.dli_batch_job.job", "log.#", regexp.MustCompile(`^([1-9]|10)$`)),
 					resource.TestMatchResourceAttr("data.dli_batch_job_log.all", "total", regexp.MustCompile(`^[1-9][0-9]*$`)),

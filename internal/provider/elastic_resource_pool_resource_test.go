@@ -60,20 +60,20 @@ data "dli_queues" "sql" {
 		Steps: []resource.TestStep{
 			{
 				Config: config(64, 128, 128),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("status"), knownvalue.StringExact("AVAILABLE")),
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("actual_cu"), knownvalue.Int64Exact(64)),
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("cidr_in_vpc"), knownvalue.StringExact("172.16.0.0/12")),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("scaling_policies"), knownvalue.ListSizeExact(2)),
+				ConfigStateChecks: checks(
+					stateIs(poolAddress, "status", knownvalue.StringExact("AVAILABLE")),
+					stateIs(poolAddress, "actual_cu", knownvalue.Int64Exact(64)),
+					stateIs(poolAddress, "cidr_in_vpc", knownvalue.StringExact("172.16.0.0/12")),
+					stateIs(queueAddress, "scaling_policies", knownvalue.ListSizeExact(2)),
 					statecheck.ExpectKnownValue("data.dli_elastic_resource_pool.test", tfjsonpath.New("queues"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(queue)})),
 					statecheck.ExpectKnownValue("data.dli_elastic_resource_pools.all", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(pool)})),
-					statecheck.ExpectKnownValue("data.dli_queue.test", tfjsonpath.New("elastic_resource_pool"), knownvalue.StringExact(pool)),
-					statecheck.ExpectKnownValue("data.dli_queue.test", tfjsonpath.New("platform"), knownvalue.StringExact("x86_64")),
+					stateIs("data.dli_queue.test", "elastic_resource_pool", knownvalue.StringExact(pool)),
+					stateIs("data.dli_queue.test", "platform", knownvalue.StringExact("x86_64")),
 					statecheck.ExpectKnownValue("data.dli_queues.sql", tfjsonpath.New("names"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(queue)})),
-				},
+				),
 			},
 			{
 				Config: config(128, 256, 192),
@@ -81,17 +81,15 @@ data "dli_queues" "sql" {
 					plancheck.ExpectResourceAction(poolAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("min_cu"), knownvalue.Int64Exact(128)),
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("actual_cu"), knownvalue.Int64Exact(128)),
+				ConfigStateChecks: checks(
+					stateIs(poolAddress, "min_cu", knownvalue.Int64Exact(128)),
+					stateIs(poolAddress, "actual_cu", knownvalue.Int64Exact(128)),
 					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("scaling_policies").AtSliceIndex(1).AtMapKey("max_cu"), knownvalue.Int64Exact(192)),
-				},
+				),
 			},
 			{
-				Config: config(128, 256, 192),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           config(128, 256, 192),
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{ResourceName: poolAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{ResourceName: queueAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},

@@ -15,10 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
+	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
 const examplesDir = "../../examples"
@@ -32,28 +32,150 @@ func readExample(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// The resource example and every data source example, applied together against the emulator
-// and destroyed (which cancels the running job).
-func TestAccExamples_resourceAndDataSources(t *testing.T) {
-	opts := acctest.FastJobs()
-	opts.JobRun = time.Hour // still running at the post-apply plan, so its outputs hold still
-	tg := acctest.NewEmulator(t, opts)
-	config := tg.ProviderConfig() + readExample(t, "resources/dli_batch_job/resource.tf")
-	for _, ds := range []string{"dli_batch_job", "dli_batch_jobs", "dli_batch_job_log"} {
-		config += readExample(t, "data-sources/"+ds+"/data-source.tf")
+// exampleRun is a set of examples applied together against the emulator, checked, optionally
+// planned clean, and destroyed.
+type exampleRun struct {
+	opts      func(*emulator.Options)
+	files     []string // under examples/, in order
+	checks    []statecheck.StateCheck
+	planClean bool
+	more      func(t *testing.T, resources string) []resource.TestStep // after the checks and plan
+	destroyed func(tg *acctest.Target) resource.TestCheckFunc
+	after     func(t *testing.T, tg *acctest.Target)
+}
+
+func dataSourceExamples(names ...string) []string {
+	var files []string
+	for _, ds := range names {
+		files = append(files, "data-sources/"+ds+"/data-source.tf")
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckDestroyCancelled,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("state"), knownvalue.StringExact("running")),
-				statecheck.ExpectKnownValue("data.dli_batch_job.etl", tfjsonpath.New("name"), knownvalue.StringExact("nightly-etl")),
-				statecheck.ExpectKnownValue("data.dli_batch_jobs.failed", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+	return files
+}
+
+func exampleRuns() map[string]exampleRun {
+	return map[string]exampleRun{
+		// The batch resource example and every batch data source example; destroy cancels the
+		// running job.
+		"batch": {
+			// Still running at the post-apply plan, so its outputs hold still.
+			opts:  func(o *emulator.Options) { o.JobRun = time.Hour },
+			files: append([]string{"resources/dli_batch_job/resource.tf"}, dataSourceExamples("dli_batch_job", "dli_batch_jobs", "dli_batch_job_log")...),
+			checks: checks(
+				stateIs("dli_batch_job.etl", "state", knownvalue.StringExact("running")),
+				stateIs("data.dli_batch_job.etl", "name", knownvalue.StringExact("nightly-etl")),
+				stateIs("data.dli_batch_jobs.failed", "ids", knownvalue.ListSizeExact(0)),
+			),
+			destroyed: func(tg *acctest.Target) resource.TestCheckFunc { return tg.CheckDestroyCancelled },
+		},
+		// The SQL resource example and every SQL data source example.
+		"sql": {
+			opts:  func(o *emulator.Options) { o.SQLRun = 200 * time.Millisecond },
+			files: append([]string{"resources/dli_sql_job/resource.tf"}, dataSourceExamples("dli_sql_job", "dli_sql_jobs", "dli_sql_job_result")...),
+			checks: checks(
+				stateIs("dli_sql_job.create_table", "job_type", knownvalue.StringExact("DDL")),
+				stateIs("dli_sql_job.load", "status", knownvalue.StringExact("FINISHED")),
+				stateIs("data.dli_sql_job.load", "job_type", knownvalue.StringExact("INSERT")),
+				stateIs("data.dli_sql_jobs.failed_loads", "ids", knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownOutputValue("answer_columns", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("n"), knownvalue.StringExact("s")})),
+				statecheck.ExpectKnownOutputValue("answer_first_row", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("1"), knownvalue.StringExact("x")})),
+			),
+			destroyed: checkSQLDestroy,
+		},
+		// The queue and pool examples and their data source examples (pool, then queues in and
+		// outside it); import is covered by the resource tests.
+		"queues_and_pools": {
+			files: append([]string{"resources/dli_elastic_resource_pool/resource.tf", "resources/dli_queue/resource.tf"},
+				dataSourceExamples("dli_queue", "dli_queues", "dli_elastic_resource_pool", "dli_elastic_resource_pools")...),
+			checks: checks(
+				stateIs("dli_elastic_resource_pool.analytics", "status", knownvalue.StringExact("AVAILABLE")),
+				stateIs("dli_queue.sql", "elastic_resource_pool", knownvalue.StringExact("analytics_pool")),
+				stateIs("data.dli_queue.spark", "cu_count", knownvalue.Int64Exact(16)),
+				stateIs("data.dli_queues.general", "names",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("default"), knownvalue.StringExact("etl"), knownvalue.StringExact("spark_etl")})),
+				stateIs("data.dli_elastic_resource_pools.available", "names",
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("analytics_pool")})),
+			),
+			planClean: true,
+			destroyed: checkQueuesGone,
+		},
+		// The Flink examples, imported with the address of each import.sh; destroy stops the jobs
+		// first, and no stop is refused.
+		"flink": {
+			files: append([]string{"resources/dli_flink_sql_job/resource.tf", "resources/dli_flink_jar_job/resource.tf"},
+				dataSourceExamples("dli_flink_job", "dli_flink_jobs")...),
+			checks: checks(
+				stateIs("dli_flink_sql_job.orders", "status", knownvalue.StringExact("job_running")),
+				stateIs("dli_flink_jar_job.clickstream", "status", knownvalue.StringExact("job_running")),
+				stateIs("data.dli_flink_job.orders", "name", knownvalue.StringExact("orders-enrichment")),
+				stateIs("data.dli_flink_jobs.running", "ids", knownvalue.ListSizeExact(2)),
+			),
+			planClean: true,
+			more: func(t *testing.T, resources string) []resource.TestStep {
+				var steps []resource.TestStep
+				importLine := regexp.MustCompile(`(?m)^terraform import (\S+) [0-9]+$`)
+				for _, f := range []string{"resources/dli_flink_sql_job/import.sh", "resources/dli_flink_jar_job/import.sh"} {
+					m := importLine.FindStringSubmatch(readExample(t, f))
+					if m == nil {
+						t.Fatalf("%s has no `terraform import ADDRESS ID` line", f)
+					}
+					steps = append(steps, resource.TestStep{
+						// Without the outputs, which the testing framework cannot read back after an import.
+						Config: resources, ResourceName: m[1], ImportState: true, ImportStateVerify: true,
+						ImportStateVerifyIgnore: []string{"timeouts", "savepoint_on_destroy"},
+					})
+				}
+				return steps
 			},
-		}},
-	})
+			destroyed: func(tg *acctest.Target) resource.TestCheckFunc { return checkFlinkDestroyed(tg) },
+			after: func(t *testing.T, tg *acctest.Target) {
+				for _, r := range tg.Emulator.Requests() {
+					if strings.HasSuffix(r.Path, "/streaming/jobs/stop") && r.Status != 200 {
+						t.Errorf("a stop was refused: %+v", r)
+					}
+				}
+			},
+		},
+	}
+}
+
+// Each set of resource and data source examples, applied together against the emulator.
+func TestAccExamples_appliedTogether(t *testing.T) {
+	t.Parallel()
+	for name, run := range exampleRuns() {
+		t.Run(name, func(t *testing.T) {
+			opts := acctest.FastJobs()
+			if run.opts != nil {
+				run.opts(&opts)
+			}
+			tg := acctest.NewEmulator(t, opts)
+			resources, config := tg.ProviderConfig(), ""
+			for _, f := range run.files {
+				if strings.HasPrefix(f, "resources/") {
+					resources += readExample(t, f)
+				} else {
+					config += readExample(t, f)
+				}
+			}
+			config = resources + config
+			steps := []resource.TestStep{{Config: config, ConfigStateChecks: run.checks}}
+			if run.planClean {
+				steps = append(steps, resource.TestStep{Config: config, ConfigPlanChecks: emptyPlan()})
+			}
+			if run.more != nil {
+				steps = append(steps, run.more(t, resources)...)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             run.destroyed(tg),
+				Steps:                    steps,
+			})
+			if run.after != nil && !t.Failed() {
+				run.after(t, tg)
+			}
+		})
+	}
 }
 
 // The provider example is valid configuration; it plans with its variables set.
@@ -113,17 +235,15 @@ func TestAccExamples_import(t *testing.T) {
 					// Only provider-side arguments (wait_for, timeouts, triggers) change; nothing is re-run.
 					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("id"), knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("triggers").AtMapKey("partition"), knownvalue.StringExact("2026-11-28")),
-				},
+				ConfigStateChecks: checks(
+					stateIs("dli_batch_job.etl", "id", knownvalue.StringExact(id)),
+					stateKeyIs("dli_batch_job.etl", "triggers", "partition", knownvalue.StringExact("2026-11-28")),
+				),
 			},
 			{
 				// After adoption, a triggers change re-runs the job as usual.
-				Config: tg.ProviderConfig() + strings.Replace(resourceTF, `"2026-11-28"`, `"2026-11-29"`, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           tg.ProviderConfig() + strings.Replace(resourceTF, `"2026-11-28"`, `"2026-11-29"`, 1),
+				ConfigPlanChecks: plannedReplace("dli_batch_job.etl"),
 			},
 			{
 				// The import command of import.sh, with every attribute compared.
@@ -216,5 +336,58 @@ func TestGuide_testingPatterns(t *testing.T) {
 		if job.State != "dead" && job.State != "success" {
 			t.Errorf("terraform test left job %s %s", job.ID, job.State)
 		}
+	}
+}
+
+// import.sh and import-by-string-id.tf adopt a statement submitted earlier: the import plans
+// no change but the adoption of the configured triggers.
+func TestAccExamples_sqlImport(t *testing.T) {
+	opts := acctest.FastJobs()
+	opts.SQLRun = 100 * time.Millisecond
+	tg := acctest.NewEmulator(t, opts)
+	resourceTF := readExample(t, "resources/dli_sql_job/resource.tf")
+	exampleID := "8ecb0777-9c70-4529-9935-29ea0946039c"
+	if sh := readExample(t, "resources/dli_sql_job/import.sh"); !strings.Contains(sh, "terraform import dli_sql_job.load "+exampleID) {
+		t.Fatalf("import.sh does not show the import command: %s", sh)
+	}
+	importTF := readExample(t, "resources/dli_sql_job/import-by-string-id.tf")
+	if !strings.Contains(importTF, exampleID) {
+		t.Fatal("import-by-string-id.tf does not carry the example ID")
+	}
+	// Run the statements, then forget them in Terraform (they are finished: nothing is cancelled).
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: tg.ProviderConfig() + resourceTF, Check: captureIDOf("dli_sql_job.load", &id)},
+			{Config: tg.ProviderConfig()},
+		},
+	})
+	keepTable := regexp.MustCompile(`(?s)resource "dli_sql_job" "create_table" \{.*?\n\}\n`)
+	loadOnly := strings.ReplaceAll(keepTable.ReplaceAllString(resourceTF, ""), "depends_on = [dli_sql_job.create_table]", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: tg.ProviderConfig() + loadOnly + strings.Replace(importTF, exampleID, id, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Only provider-side arguments (timeouts, triggers) change; nothing is re-run.
+					plancheck.ExpectResourceAction("dli_sql_job.load", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: checks(
+					stateIs("dli_sql_job.load", "id", knownvalue.StringExact(id)),
+				),
+			},
+			{
+				ResourceName:            "dli_sql_job.load",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts", "triggers"},
+			},
+		},
+	})
+	if n := tg.CountRequests("POST", "/jobs/submit-job"); n != 2 {
+		t.Errorf("%d submissions, want 2 (the example's two statements, none re-run)", n)
 	}
 }

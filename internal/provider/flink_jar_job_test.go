@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -44,22 +43,21 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.0.jar", extra),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
+				ConfigStateChecks: checks(
+					stateIs(flinkJarAddress, "status", knownvalue.StringExact("job_running")),
 					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("entrypoint_args"),
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("--topic"), knownvalue.StringExact("orders")})),
-				},
+				),
 				Check: captureIDOf(flinkJarAddress, &id),
 			},
 			{
 				Config:           flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.0.jar", extra),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
-				PreConfig: func() { mark = len(tg.Emulator.Requests()) },
-				Config:    flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.1.jar", extra),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkJarAddress, plancheck.ResourceActionUpdate)}},
+				PreConfig:        func() { mark = len(tg.Emulator.Requests()) },
+				Config:           flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.1.jar", extra),
+				ConfigPlanChecks: plannedUpdate(flinkJarAddress),
 				Check: func(*terraform.State) error {
 					seq := nonGET(flinkRequests(tg, mark))
 					if want := []string{"POST jobs/stop", "PUT flink-jobs/" + id, "POST jobs/run"}; fmt.Sprint(seq) != fmt.Sprint(want) {
@@ -141,18 +139,18 @@ data "dli_flink_jobs" "running" {
 		CheckDestroy:             checkFlinkDestroyed(tg),
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.dli_flink_job.sql", tfjsonpath.New("sql"), knownvalue.StringExact(flinkSQL)),
-				statecheck.ExpectKnownValue("data.dli_flink_job.sql", tfjsonpath.New("status"), knownvalue.StringExact("job_init")),
-				statecheck.ExpectKnownValue("data.dli_flink_job.sql", tfjsonpath.New("entrypoint"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.dli_flink_job.jar", tfjsonpath.New("job_type"), knownvalue.StringExact("flink_jar_job")),
-				statecheck.ExpectKnownValue("data.dli_flink_job.jar", tfjsonpath.New("main_class"), knownvalue.StringExact("com.example.Stream")),
-				statecheck.ExpectKnownValue("data.dli_flink_job.jar", tfjsonpath.New("sql"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.dli_flink_jobs.by_name", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(1)),
+			ConfigStateChecks: checks(
+				stateIs("data.dli_flink_job.sql", "sql", knownvalue.StringExact(flinkSQL)),
+				stateIs("data.dli_flink_job.sql", "status", knownvalue.StringExact("job_init")),
+				stateIs("data.dli_flink_job.sql", "entrypoint", knownvalue.Null()),
+				stateIs("data.dli_flink_job.jar", "job_type", knownvalue.StringExact("flink_jar_job")),
+				stateIs("data.dli_flink_job.jar", "main_class", knownvalue.StringExact("com.example.Stream")),
+				stateIs("data.dli_flink_job.jar", "sql", knownvalue.Null()),
+				stateIs("data.dli_flink_jobs.by_name", "jobs", knownvalue.ListSizeExact(1)),
 				statecheck.ExpectKnownValue("data.dli_flink_jobs.by_name", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"),
 					knownvalue.StringExact(name+"-j")),
-				statecheck.ExpectKnownValue("data.dli_flink_jobs.running", tfjsonpath.New("ids"), knownvalue.ListSizeExact(1)),
-			},
+				stateIs("data.dli_flink_jobs.running", "ids", knownvalue.ListSizeExact(1)),
+			),
 		}},
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -43,21 +42,21 @@ func TestAccFlinkSQLJob_desiredState(t *testing.T) {
 			},
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage+`  desired_state = "stopped"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_cancel_success")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("savepoint_path"), knownvalue.NotNull()),
-				},
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_cancel_success")),
+					stateIs(flinkSQLAddress, "savepoint_path", knownvalue.NotNull()),
+				),
 			},
 			{
 				// Stopped and wanted stopped: nothing to do.
 				Config:           flinkSQLConfig(tg, name, flinkSQL, storage+`  desired_state = "stopped"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, storage),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
+				),
 				Check: func(*terraform.State) error {
 					j := flinkJobOf(t, tg, id)
 					if len(j.Runs) != 2 || j.Runs[1].ResumedFrom == "" || j.Runs[1].ResumedFrom != j.Runs[0].Savepoint {
@@ -94,8 +93,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},
 			{
 				// An argument changed outside Terraform shows as drift and is put back.
@@ -107,12 +106,11 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("parallelism"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+				Config:           cfg,
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "parallelism", knownvalue.Int64Exact(1)),
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},
 			{
 				PreConfig: func() {
@@ -120,9 +118,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionCreate)}},
+				Config:           cfg,
+				ConfigPlanChecks: plannedCreate(flinkSQLAddress),
 				Check: func(s *terraform.State) error {
 					now, err := acctest.JobID(s, flinkSQLAddress)
 					if err == nil && now == id {
@@ -163,10 +160,9 @@ func TestAccFlinkSQLJob_submitFails(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Flink SQL job did not run.*reached job_submit_fail instead of running.*DLI says:\s+\S.*tainted`),
 			},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, failing),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
-				ExpectError: regexp.MustCompile(`job_submit_fail`),
+				Config:           flinkSQLConfig(tg, name, flinkSQL, failing),
+				ConfigPlanChecks: plannedReplace(flinkSQLAddress),
+				ExpectError:      regexp.MustCompile(`job_submit_fail`),
 			},
 		},
 	})
@@ -205,8 +201,8 @@ func TestAccFlinkSQLJob_everyAnswerLost(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config: flinkSQLConfig(tg, name, flinkSQL, `  obs_bucket = "dli-checkpoints"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+			ConfigStateChecks: checks(
+				stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			Check: func(*terraform.State) error {
 				if n := len(tg.Emulator.FlinkJobs()); n != 1 {
 					return fmt.Errorf("%d jobs created, want 1", n)
@@ -313,23 +309,21 @@ func TestAccFlinkSQLJob_resourceConfig(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, v2("8G")),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("taskmanager_memory"), knownvalue.StringExact("8G")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config").AtMapKey("jobmanager_cpu"), knownvalue.Float64Exact(1)),
-				},
+				ConfigStateChecks: checks(
+					stateKeyIs(flinkSQLAddress, "resource_config", "taskmanager_memory", knownvalue.StringExact("8G")),
+					stateKeyIs(flinkSQLAddress, "resource_config", "jobmanager_cpu", knownvalue.Float64Exact(1)),
+				),
 			},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
+				Config:           flinkSQLConfig(tg, name, flinkSQL, v2("6144M")),
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
 			},
 			{ResourceName: flinkSQLAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{
-				Config: flinkSQLConfig(tg, name, flinkSQL, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionDestroyBeforeCreate)}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("resource_config"), knownvalue.Null())},
+				Config:           flinkSQLConfig(tg, name, flinkSQL, ""),
+				ConfigPlanChecks: plannedReplace(flinkSQLAddress),
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "resource_config", knownvalue.Null())),
 			},
 		},
 	})

@@ -4,7 +4,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 )
@@ -12,14 +11,7 @@ import (
 // Flink behaviour seen only through the CLI: the plan's restart warning, Ctrl-C.
 
 func cliFlinkConfig(tg *acctest.Target, name, sql, extra string) string {
-	return `terraform {
-  required_providers {
-    dli = {
-      source = "dli-tf/dli"
-    }
-  }
-}
-` + strings.TrimPrefix(flinkSQLConfig(tg, name, sql, extra), tg.ProviderConfig())
+	return requiredDLI + strings.TrimPrefix(flinkSQLConfig(tg, name, sql, extra), tg.ProviderConfig())
 }
 
 // The plan says when apply will restart a running job, and names what forces it; a running-safe
@@ -30,8 +22,8 @@ func TestAccFlinkSQLJob_planWarnsOfRestart(t *testing.T) {
 	name := flinkName(t)
 	storage := "  obs_bucket = \"dli-checkpoints\"\n"
 	ws := cliWorkspace(t, tg, cliFlinkConfig(tg, name, flinkSQL, storage))
-	ws.Run(t, "apply", "-auto-approve", "-no-color", "-input=false")
-	t.Cleanup(func() { ws.Run(t, "destroy", "-auto-approve", "-no-color", "-input=false") })
+	ws.Run(t, applyCmd...)
+	t.Cleanup(func() { ws.Run(t, destroyCmd...) })
 
 	write := func(config string) {
 		if err := os.WriteFile(ws.Dir+"/main.tf", []byte(config), 0o600); err != nil {
@@ -39,17 +31,12 @@ func TestAccFlinkSQLJob_planWarnsOfRestart(t *testing.T) {
 		}
 	}
 	write(cliFlinkConfig(tg, name, flinkSQL, storage+"  smn_topic = \"alarms\"\n"))
-	if out := ws.Run(t, "plan", "-no-color", "-input=false"); strings.Contains(out, "will be restarted") {
+	if out := ws.Run(t, planCmd...); strings.Contains(out, "will be restarted") {
 		t.Errorf("a running-safe change warns of a restart:\n%s", out)
 	}
 	write(cliFlinkConfig(tg, name, flinkSQL+" -- v2", storage+"  cu_count = 3\n"))
-	out := strings.Join(strings.Fields(ws.Run(t, "plan", "-no-color", "-input=false")), " ")
-	for _, want := range []string{"Flink SQL job will be restarted", "DLI does not change cu_count, sql on a running job",
-		"stops it with a savepoint", "runs it again resuming from the savepoint", "1 to change"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the plan does not say %q:\n%s", want, out)
-		}
-	}
+	expectOutput(t, "the plan", ws.Run(t, planCmd...), "Flink SQL job will be restarted", "DLI does not change cu_count, sql on a running job",
+		"stops it with a savepoint", "runs it again resuming from the savepoint", "1 to change")
 }
 
 // Ctrl-C while apply waits for the job to run says interrupted, and the job stays in state.
@@ -61,36 +48,13 @@ func TestAccFlinkSQLJob_interruptedWait(t *testing.T) {
 	tg := acctest.NewEmulator(t, opts)
 	ws := cliWorkspace(t, tg, cliFlinkConfig(tg, flinkName(t), flinkSQL, ""))
 	clock.Pause() // the job stays job_submitting: apply keeps waiting
-	cmd := ws.Command(nil, "apply", "-auto-approve", "-no-color", "-input=false")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the job is run", func() bool { return tg.CountRequests("POST", "/streaming/jobs/run") == 1 })
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Errorf("the interrupted apply succeeded:\n%s", out.String())
-		}
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatalf("terraform did not exit after the interrupt:\n%s", out.String())
-	}
-	text := strings.Join(strings.Fields(out.String()), " ")
-	if !strings.Contains(text, "Interrupted while waiting for Flink SQL job") || !strings.Contains(text, "terraform untaint") {
-		t.Errorf("the interrupted apply does not say it was interrupted and how to keep the job:\n%s", out.String())
-	}
+	out := interruptApply(t, ws, "the job is run", func() bool { return tg.CountRequests("POST", "/streaming/jobs/run") == 1 })
+	expectInterruptedWait(t, out, "Flink SQL job")
 	if list := ws.Run(t, "state", "list"); !strings.Contains(list, flinkSQLAddress) {
 		t.Errorf("the interrupted job is not in state: %q", list)
 	}
 	clock.Resume()
-	ws.Run(t, "destroy", "-auto-approve", "-no-color", "-input=false")
+	ws.Run(t, destroyCmd...)
 	if jobs := tg.Emulator.FlinkJobs(); len(jobs) != 0 {
 		t.Errorf("%d Flink jobs left after destroy", len(jobs))
 	}

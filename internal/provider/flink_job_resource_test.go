@@ -135,15 +135,15 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: flinkSQLConfig(tg, name, flinkSQL, base),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(flinkIDRE)),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("job_type"), knownvalue.StringExact("flink_opensource_sql_job")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("checkpoint_mode"), knownvalue.StringExact("exactly_once")),
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "id", knownvalue.StringRegexp(flinkIDRE)),
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
+					stateIs(flinkSQLAddress, "job_type", knownvalue.StringExact("flink_opensource_sql_job")),
+					stateIs(flinkSQLAddress, "checkpoint_mode", knownvalue.StringExact("exactly_once")),
 					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("runtime_config"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"table.exec.state.ttl": knownvalue.StringExact("1h")})),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("create_time"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
-				},
+					stateIs(flinkSQLAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
+				),
 				Check: func(s *terraform.State) error {
 					var err error
 					id, err = acctest.JobID(s, flinkSQLAddress)
@@ -157,14 +157,13 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 			{
 				// Refresh reads every argument back: the same configuration plans clean.
 				Config:           flinkSQLConfig(tg, name, flinkSQL, base),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				// A running-safe change: one PUT, no stop.
-				PreConfig: func() { mark = len(tg.Emulator.Requests()) },
-				Config:    flinkSQLConfig(tg, name, flinkSQL, base+`  smn_topic = "alarms"`+"\n"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate)}},
+				PreConfig:        func() { mark = len(tg.Emulator.Requests()) },
+				Config:           flinkSQLConfig(tg, name, flinkSQL, base+`  smn_topic = "alarms"`+"\n"),
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress),
 				Check: func(*terraform.State) error {
 					seq := nonGET(flinkRequests(tg, mark))
 					if want := []string{"PUT sql-jobs/" + id}; fmt.Sprint(seq) != fmt.Sprint(want) {
@@ -180,10 +179,10 @@ func TestAccFlinkSQLJob_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
-					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("savepoint_path"), knownvalue.NotNull()),
-				},
+				ConfigStateChecks: checks(
+					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running")),
+					stateIs(flinkSQLAddress, "savepoint_path", knownvalue.NotNull()),
+				),
 				Check: func(s *terraform.State) error {
 					if now, _ := acctest.JobID(s, flinkSQLAddress); now != id {
 						return fmt.Errorf("the job was replaced: %s, then %s", id, now)

@@ -10,8 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
@@ -161,12 +159,12 @@ resource "dli_sql_job" "report" {
 			checkSQLDestroy(tg)),
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dli_queue.jobs", tfjsonpath.New("id"), knownvalue.StringExact(queue)),
-				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("queue"), knownvalue.StringExact(queue)),
-				statecheck.ExpectKnownValue("dli_batch_job.etl", tfjsonpath.New("state"), knownvalue.StringExact("running")),
-				statecheck.ExpectKnownValue("dli_sql_job.report", tfjsonpath.New("status"), knownvalue.StringExact("RUNNING")),
-			},
+			ConfigStateChecks: checks(
+				stateIs("dli_queue.jobs", "id", knownvalue.StringExact(queue)),
+				stateIs("dli_batch_job.etl", "queue", knownvalue.StringExact(queue)),
+				stateIs("dli_batch_job.etl", "state", knownvalue.StringExact("running")),
+				stateIs("dli_sql_job.report", "status", knownvalue.StringExact("RUNNING")),
+			),
 		}},
 	})
 
@@ -243,9 +241,9 @@ resource "dli_flink_jar_job" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config: config("general"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(flinkJarAddress, "status", knownvalue.StringExact("job_running")),
+				),
 			},
 			{Config: tg.ProviderConfig()},
 			{

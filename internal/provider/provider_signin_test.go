@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
@@ -83,9 +81,9 @@ data "dli_batch_jobs" "all" {
 			},
 			{
 				Config: signInProvider(tg, keyPair(tg)) + signInJob(tg, "submitted"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("starting")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("starting")),
+				),
 			},
 		},
 	})
@@ -131,10 +129,10 @@ func TestAccProvider_passwordLoginRenewsToken(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: signInProvider(tg, password) + signInJob(tg, "success"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("state"), knownvalue.StringExact("success")),
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("owner"), knownvalue.StringExact(emulator.DefaultUserName)),
-			},
+			ConfigStateChecks: checks(
+				stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+				stateIs(jobAddress, "owner", knownvalue.StringExact(emulator.DefaultUserName)),
+			),
 		}},
 	})
 	// The refused call, then a new login, then the same call again.
@@ -166,9 +164,9 @@ func TestAccProvider_assumeRoleSignsWithAgencyKeys(t *testing.T) {
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{{
 			Config: signInProvider(tg, keyPair(tg)+agency) + signInJob(tg, "submitted"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(jobAddress, tfjsonpath.New("owner"), knownvalue.StringExact(emulator.DefaultAgency)),
-			},
+			ConfigStateChecks: checks(
+				stateIs(jobAddress, "owner", knownvalue.StringExact(emulator.DefaultAgency)),
+			),
 		}},
 	})
 	if n := tg.CountRequests("POST", "/v3.0/OS-CREDENTIAL/securitytokens"); n == 0 {

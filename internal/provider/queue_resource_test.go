@@ -10,10 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -74,13 +71,13 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 			{
 				Config: queueConfig(tg, name, 16, `  description = "etl"
   properties  = { "job.maxConcurrent" = "4" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("cu_count"), knownvalue.Int64Exact(16)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("resource_id"), knownvalue.StringRegexp(uuidRE)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("create_time"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties").AtMapKey("job.maxConcurrent"), knownvalue.StringExact("4")),
-				},
+				ConfigStateChecks: checks(
+					stateIs(queueAddress, "id", knownvalue.StringExact(name)),
+					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(16)),
+					stateIs(queueAddress, "resource_id", knownvalue.StringRegexp(uuidRE)),
+					stateIs(queueAddress, "create_time", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT.*Z$`))),
+					stateKeyIs(queueAddress, "properties", "job.maxConcurrent", knownvalue.StringExact("4")),
+				),
 				Check: func(*terraform.State) error {
 					refreshGETs = tg.CountRequests("GET", "/queues/"+name)
 					propGETs = tg.CountRequests("GET", "/queues/"+name+"/properties")
@@ -104,13 +101,11 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 			{
 				Config: queueConfig(tg, name, 48, `  description = "etl"
   properties  = { "job.maxConcurrent" = "8", "computeEngine.maxInstance" = "2" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("cu_count"), knownvalue.Int64Exact(48)),
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
-				},
+				ConfigPlanChecks: plannedUpdate(queueAddress),
+				ConfigStateChecks: checks(
+					stateIs(queueAddress, "cu_count", knownvalue.Int64Exact(48)),
+					stateIs(queueAddress, "properties", knownvalue.MapSizeExact(2)),
+				),
 				Check: func(*terraform.State) error {
 					if n := tg.CountRequests("PUT", "/queues/"+name+"/action"); n != 1 {
 						return fmt.Errorf("%d scale requests, want 1", n)
@@ -178,10 +173,8 @@ resource "dli_queue" "test" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionNoop),
-			}},
+			Config:           config,
+			ConfigPlanChecks: plannedNoop(queueAddress),
 		}},
 	})
 }

@@ -1,64 +1,92 @@
 package provider_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
-	"github.com/dli-tf/terraform-provider-dli/internal/emulator"
 )
 
 // The resilience suite: a real Terraform CLI against the locally built provider and an emulator
 // that misbehaves (injected faults) or a user who interrupts an apply. Whatever happens, DLI must
 // end up holding exactly the jobs Terraform knew about (nothing untracked, nothing duplicated),
-// and none of them still running after destroy (nothing orphaned).
+// and none of them still running after destroy (nothing orphaned). Every scenario runs for each
+// job kind of resilienceKinds.
 
-// resilienceConfig is count jobs of one queue, each named after its index.
-func resilienceConfig(tg *acctest.Target, count int, runDuration, waitFor string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    dli = {
-      source = "dli-tf/dli"
-    }
-  }
+// heldJob is a job as DLI holds it, reduced to what the scenarios check.
+type heldJob struct {
+	id, name, state, marker string
+	active                  bool
 }
 
-resource "dli_batch_job" "job" {
+// resilienceKind is what the scenarios need to know of one kind of job.
+type resilienceKind struct {
+	noun         string // how messages name a job of the kind
+	resourceType string
+	fields       func(tg *acctest.Target) string // the arguments of one job but wait_for and conf
+	finished     string                          // the wait_for value of a job run to its end
+	submitPath   string                          // suffix of the path a submission is POSTed to
+	seed         int64                           // of the injected faults
+	held         func(t *testing.T, tg *acctest.Target) []heldJob
+}
+
+var resilienceKinds = map[string]resilienceKind{
+	"batch": {
+		noun: "job", resourceType: acctest.ResourceType, finished: "success", submitPath: "/batches", seed: 20261128,
+		fields: func(tg *acctest.Target) string {
+			return fmt.Sprintf("  queue = %q\n  file  = %q\n  name  = \"%sresilience-${count.index}\"\n", tg.Queue, tg.File, acctest.NamePrefix)
+		},
+		held: func(_ *testing.T, tg *acctest.Target) []heldJob {
+			var held []heldJob
+			for _, j := range tg.Emulator.Jobs() {
+				marker, _ := j.Conf[client.SubmissionMarkerConfKey].(string)
+				held = append(held, heldJob{j.ID, j.Name, j.State, marker, client.ParseJobState(j.State).IsActive()})
+			}
+			return held
+		},
+	},
+	"sql": {
+		noun: "SQL job", resourceType: "dli_sql_job", finished: "finished", submitPath: "/jobs/submit-job", seed: 20261201,
+		fields: func(*acctest.Target) string { return "  sql = \"INSERT INTO resilience SELECT ${count.index}\"\n" },
+		held: func(t *testing.T, tg *acctest.Target) []heldJob {
+			var held []heldJob
+			for _, j := range allSQLJobs(t, tg) {
+				held = append(held, heldJob{j.ID, "", string(j.Status), j.SubmissionID, j.Status.IsActive()})
+			}
+			return held
+		},
+	},
+}
+
+// config is count jobs of the kind, each told apart by its index.
+func (k resilienceKind) config(tg *acctest.Target, count int, runDuration, waitFor string) string {
+	return requiredDLI + fmt.Sprintf(`
+resource %q "job" {
   count    = %d
-  queue    = %q
-  file     = %q
-  name     = "%sresilience-${count.index}"
-  wait_for = %q
+%s  wait_for = %q
   conf = {
     "emulator.run_duration" = %q
   }
 }
-`, count, tg.Queue, tg.File, acctest.NamePrefix, waitFor, runDuration)
+`, k.resourceType, count, k.fields(tg), waitFor, runDuration)
 }
 
-// stateTracker collects the ID of every dli_batch_job seen in the workspace's state file.
+// stateTracker collects the ID of every resource of one type seen in the workspace's state file.
 type stateTracker struct {
-	ws   *acctest.Workspace
-	seen map[string]bool
+	ws           *acctest.Workspace
+	resourceType string
+	seen         map[string]bool
 }
 
-func newStateTracker(ws *acctest.Workspace) *stateTracker {
-	return &stateTracker{ws: ws, seen: map[string]bool{}}
+func newStateTracker(ws *acctest.Workspace, resourceType string) *stateTracker {
+	return &stateTracker{ws: ws, resourceType: resourceType, seen: map[string]bool{}}
 }
 
 // observe reads terraform.tfstate and returns the IDs it holds now (also recorded as seen).
@@ -86,7 +114,7 @@ func (s *stateTracker) observe(t *testing.T) []string {
 	}
 	var ids []string
 	for _, r := range st.Resources {
-		if r.Type != acctest.ResourceType {
+		if r.Type != s.resourceType {
 			continue
 		}
 		for _, in := range r.Instances {
@@ -106,7 +134,7 @@ func (s *stateTracker) run(t *testing.T, args ...string) bool {
 	start := time.Now()
 	out, err := s.ws.Command(nil, args...).CombinedOutput()
 	ids := s.observe(t)
-	t.Logf("terraform %s: %v in %.1fs, %d jobs in state", args[0], errText(err), time.Since(start).Seconds(), len(ids))
+	t.Logf("terraform %s: %v in %.1fs, %d %s in state", args[0], errText(err), time.Since(start).Seconds(), len(ids), s.resourceType)
 	if err != nil {
 		t.Logf("output of the failed terraform %s:\n%s", args[0], tail(string(out), 60))
 	}
@@ -141,36 +169,35 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// checkNoOrphanNoDuplicate asserts that the emulator holds exactly the jobs seen in state, none
-// of them active, and that no submission created two jobs.
-func checkNoOrphanNoDuplicate(t *testing.T, tg *acctest.Target, seen map[string]bool) {
+// checkNoOrphanNoDuplicate asserts that DLI holds exactly the jobs seen in state, none of them
+// active, and that no submission created two jobs.
+func (k resilienceKind) checkNoOrphanNoDuplicate(t *testing.T, tg *acctest.Target, seen map[string]bool) {
 	t.Helper()
-	jobs := tg.Emulator.Jobs()
+	jobs := k.held(t, tg)
 	markers := map[string]string{}
 	held := map[string]bool{}
 	for _, j := range jobs {
-		held[j.ID] = true
-		if client.ParseJobState(j.State).IsActive() {
-			t.Errorf("job %s (%s) is still %s after destroy: orphaned", j.ID, j.Name, j.State)
+		held[j.id] = true
+		if j.active {
+			t.Errorf("%s %s (%s) is still %s after destroy: orphaned", k.noun, j.id, j.name, j.state)
 		}
-		if !seen[j.ID] {
-			t.Errorf("job %s (%s, %s) was never in state: untracked", j.ID, j.Name, j.State)
+		if !seen[j.id] {
+			t.Errorf("%s %s (%s, %s) was never in state: untracked", k.noun, j.id, j.name, j.state)
 		}
-		marker, _ := j.Conf[client.SubmissionMarkerConfKey].(string)
-		if marker == "" {
-			t.Errorf("job %s carries no submission marker", j.ID)
-		} else if other, dup := markers[marker]; dup {
-			t.Errorf("jobs %s and %s come from the same submission %s: duplicated", other, j.ID, marker)
+		if other, dup := markers[j.marker]; j.marker == "" {
+			t.Errorf("%s %s carries no submission marker", k.noun, j.id)
+		} else if dup {
+			t.Errorf("%ss %s and %s come from the same submission %s: duplicated", k.noun, other, j.id, j.marker)
 		}
-		markers[marker] = j.ID
+		markers[j.marker] = j.id
 	}
 	for id := range seen {
 		if !held[id] {
-			t.Errorf("job %s was in state but the emulator does not know it", id)
+			t.Errorf("%s %s was in state but DLI does not know it", k.noun, id)
 		}
 	}
 	if len(jobs) != len(seen) {
-		t.Errorf("the emulator holds %d jobs, %d were ever in state", len(jobs), len(seen))
+		t.Errorf("DLI holds %d %ss, %d were ever in state", len(jobs), k.noun, len(seen))
 	}
 }
 
@@ -199,228 +226,108 @@ func requestFigures(tg *acctest.Target) string {
 	return b.String()
 }
 
-// With 10% 5xx, 10% 429 (Retry-After: 1) and 5% faults after commit (502 or a dropped
-// connection once the work is done), applying 30 long-running jobs and destroying them converges
-// with at most one re-run of each command, and leaves no orphaned and no duplicated job.
-func TestAccResilience_faultsConverge(t *testing.T) {
+// forEachResilienceKind runs a scenario as a parallel subtest per job kind.
+func forEachResilienceKind(t *testing.T, scenario func(t *testing.T, k resilienceKind)) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run Terraform")
 	}
 	t.Parallel()
-	opts := acctest.FastJobs()
-	opts.Fault5xx, opts.Fault429, opts.FaultAfterCommit = 0.10, 0.10, 0.05
-	opts.Seed = 20261128
-	tg := acctest.NewEmulator(t, opts)
-	const jobs = 30
-	ws := acctest.NewWorkspace(t, tg, acctest.TerraformBinary(t), map[string]string{
-		"main.tf": resilienceConfig(tg, jobs, "1h", "running"),
+	for name, k := range resilienceKinds {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			scenario(t, k)
+		})
+	}
+}
+
+// With 10% 5xx, 10% 429 (Retry-After: 1) and 5% faults after commit (502 or a dropped
+// connection once the work is done), applying 30 long-running jobs and destroying them converges
+// with at most one re-run of each command, and leaves no orphaned and no duplicated job.
+func TestAccResilience_faultsConverge(t *testing.T) {
+	forEachResilienceKind(t, func(t *testing.T, k resilienceKind) {
+		opts := acctest.FastJobs()
+		opts.Fault5xx, opts.Fault429, opts.FaultAfterCommit = 0.10, 0.10, 0.05
+		opts.Seed = k.seed
+		tg := acctest.NewEmulator(t, opts)
+		const jobs = 30
+		ws := cliWorkspace(t, tg, k.config(tg, jobs, "1h", "running"))
+		st := newStateTracker(ws, k.resourceType)
+		start := time.Now()
+
+		applies := st.runWithOneRerun(t, applyCmd...)
+		if ids := st.observe(t); len(ids) != jobs {
+			t.Fatalf("%d %ss in state after apply, want %d", len(ids), k.noun, jobs)
+		}
+		for _, j := range k.held(t, tg) {
+			if st.seen[j.id] && !j.active {
+				t.Errorf("%s %s is %s right after apply; want it running (run_duration 1h)", k.noun, j.id, j.state)
+			}
+		}
+		afterApply := requestFigures(tg)
+
+		destroys := st.runWithOneRerun(t, destroyCmd...)
+		if ids := st.observe(t); len(ids) != 0 {
+			t.Errorf("%d %ss left in state after destroy", len(ids), k.noun)
+		}
+		k.checkNoOrphanNoDuplicate(t, tg, st.seen)
+
+		faults := 0
+		for _, r := range tg.Emulator.Requests() {
+			if r.Status == 0 || r.Status == 429 || r.Status >= 500 {
+				faults++
+			}
+		}
+		if faults == 0 {
+			t.Error("no fault was injected: the test proves nothing")
+		}
+		t.Logf("figures: %d %ss, %d apply run(s), %d destroy run(s), %d jobs ever in state, %d injected faults, %.1fs in all",
+			jobs, k.noun, applies, destroys, len(st.seen), faults, time.Since(start).Seconds())
+		t.Logf("after apply: %s", afterApply)
+		t.Logf("in all:      %s", requestFigures(tg))
 	})
-	st := newStateTracker(ws)
-	start := time.Now()
-
-	applies := st.runWithOneRerun(t, "apply", "-auto-approve", "-no-color", "-input=false")
-	if ids := st.observe(t); len(ids) != jobs {
-		t.Fatalf("%d jobs in state after apply, want %d", len(ids), jobs)
-	}
-	for _, j := range tg.Emulator.Jobs() {
-		if st.seen[j.ID] && !client.ParseJobState(j.State).IsActive() {
-			t.Errorf("job %s is %s right after apply; want it running (run_duration 1h)", j.ID, j.State)
-		}
-	}
-	afterApply := requestFigures(tg)
-
-	destroys := st.runWithOneRerun(t, "destroy", "-auto-approve", "-no-color", "-input=false")
-	if ids := st.observe(t); len(ids) != 0 {
-		t.Errorf("%d jobs left in state after destroy", len(ids))
-	}
-	checkNoOrphanNoDuplicate(t, tg, st.seen)
-
-	faults := 0
-	for _, r := range tg.Emulator.Requests() {
-		if r.Status == 0 || r.Status == 429 || r.Status >= 500 {
-			faults++
-		}
-	}
-	if faults == 0 {
-		t.Error("no fault was injected: the test proves nothing")
-	}
-	t.Logf("figures: %d jobs, %d apply run(s), %d destroy run(s), %d jobs ever in state, %d injected faults, %.1fs in all",
-		jobs, applies, destroys, len(st.seen), faults, time.Since(start).Seconds())
-	t.Logf("after apply: %s", afterApply)
-	t.Logf("in all:      %s", requestFigures(tg))
 }
 
 // An apply interrupted with Ctrl-C (SIGINT) while jobs are being submitted and waited for, then
 // a new apply and a destroy: every job DLI holds was in state at some point (the interrupted
 // submissions were recorded or adopted, not lost), and none is left running.
 func TestAccResilience_interruptedApply(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run Terraform")
-	}
-	t.Parallel()
-	opts := acctest.FastJobs()
-	// Some latency keeps a few submissions in flight when the interrupt comes.
-	opts.Latency = 30 * time.Millisecond
-	tg := acctest.NewEmulator(t, opts)
-	const jobs = 20
-	ws := acctest.NewWorkspace(t, tg, acctest.TerraformBinary(t), map[string]string{
+	forEachResilienceKind(t, func(t *testing.T, k resilienceKind) {
+		opts := acctest.FastJobs()
+		// Some latency keeps a few submissions in flight when the interrupt comes.
+		opts.Latency = 30 * time.Millisecond
+		tg := acctest.NewEmulator(t, opts)
+		const jobs = 20
 		// Long enough to be waited for when the interrupt comes, short enough for the next apply.
-		"main.tf": resilienceConfig(tg, jobs, "2s", "success"),
-	})
-	st := newStateTracker(ws)
+		ws := cliWorkspace(t, tg, k.config(tg, jobs, "2s", k.finished))
+		st := newStateTracker(ws, k.resourceType)
 
-	cmd := ws.Command(nil, "apply", "-auto-approve", "-no-color", "-input=false")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	posts := func() int { return tg.CountRequests("POST", "/batches") }
-	deadline := time.Now().Add(2 * time.Minute)
-	for posts() < 3 {
-		select {
-		case err := <-exited:
-			t.Fatalf("apply ended before the interrupt (%v):\n%s", err, out.String())
-		default:
+		posts := func() int { return tg.CountRequests("POST", k.submitPath) }
+		out := interruptApply(t, ws, "3 submissions", func() bool { return posts() >= 3 })
+		interrupted := st.observe(t)
+		held := k.held(t, tg)
+		t.Logf("terraform exited having submitted %d; %d %ss in state, %d held by DLI", posts(), len(interrupted), k.noun, len(held))
+		if !strings.Contains(out, "Interrupt received") {
+			t.Errorf("terraform did not see the interrupt:\n%s", tail(out, 40))
 		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("no submission within 2 minutes:\n%s", out.String())
+		if posts() >= jobs {
+			t.Errorf("every %s was submitted before the interrupt took effect: nothing was interrupted", k.noun)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	atInterrupt := posts()
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err == nil {
-			t.Errorf("the interrupted apply succeeded:\n%s", out.String())
-		}
-	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill()
-		t.Fatalf("terraform did not exit within 2 minutes of the interrupt:\n%s", out.String())
-	}
-	interrupted := st.observe(t)
-	held := tg.Emulator.Jobs()
-	t.Logf("interrupt after %d submissions seen; terraform exited having submitted %d; %d jobs in state, %d held by DLI",
-		atInterrupt, posts(), len(interrupted), len(held))
-	if !strings.Contains(out.String(), "Interrupt received") {
-		t.Errorf("terraform did not see the interrupt:\n%s", tail(out.String(), 40))
-	}
-	if posts() >= jobs {
-		t.Errorf("every job was submitted before the interrupt took effect: nothing was interrupted")
-	}
-	for _, j := range held {
-		if !st.seen[j.ID] {
-			t.Errorf("job %s (%s) submitted by the interrupted apply is not in state", j.ID, j.Name)
-		}
-	}
-
-	if !st.run(t, "apply", "-auto-approve", "-no-color", "-input=false") {
-		t.Fatal("the apply after the interrupt failed")
-	}
-	if ids := st.observe(t); len(ids) != jobs {
-		t.Errorf("%d jobs in state after the second apply, want %d", len(ids), jobs)
-	}
-	if !st.run(t, "destroy", "-auto-approve", "-no-color", "-input=false") {
-		t.Fatal("destroy failed")
-	}
-	checkNoOrphanNoDuplicate(t, tg, st.seen)
-	t.Logf("in all: %d jobs ever in state; %s", len(st.seen), requestFigures(tg))
-}
-
-// wireToEmulator is a transport that writes each request as bytes, reads it back as a server
-// would and hands it to an in-process emulator: the client's signature is checked by the
-// independent implementation of the gateway on exactly what would cross the network. (This
-// cross-check lives here because internal/client and internal/emulator may not import each
-// other, not even in tests.)
-type wireToEmulator struct{ srv *emulator.Server }
-
-func (w wireToEmulator) RoundTrip(req *http.Request) (*http.Response, error) {
-	var buf bytes.Buffer
-	if err := req.Write(&buf); err != nil {
-		return nil, err
-	}
-	sreq, err := http.ReadRequest(bufio.NewReader(&buf))
-	if err != nil {
-		return nil, err
-	}
-	sreq.RemoteAddr = "127.0.0.1:40000"
-	rec := httptest.NewRecorder()
-	w.srv.ServeHTTP(rec, sreq)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
-}
-
-// FuzzClientSignaturesAcceptedByEmulator: whatever filters, names, arguments and conf a user
-// writes, the client's requests (temporary AK/SK, so the security token is signed too) pass the
-// emulator's gateway (never a 401, never a 5xx), and a submission the emulator accepts reads back
-// with the arguments and conf that were sent.
-func FuzzClientSignaturesAcceptedByEmulator(f *testing.F) {
-	f.Add("default", "nightly-etl", "user_demoaccesskey", "running", "CREATE_TIME_DESC", "obs://b/a.jar", "--date=2026-11-28", "spark.sql.shuffle.partitions", "200")
-	f.Add("default", "名前 with spaces+plus&amp;=", "~!*'();:@", "", "", "obs://b/a b.py", "a&b=c", "spark.a", "p@ss w0rd%")
-	f.Add("nope", "", "", "bogus", "bogus", " ", "", "emulator.run_duration", "not a duration")
-	f.Add("default", "%zz", "/", "dead", "DURATION_ASC", "f", "\x00\xff", "", "")
-	f.Fuzz(func(t *testing.T, queue, name, owner, state, order, file, arg, confKey, confValue string) {
-		const securityToken = "fuzz-security-token"
-		srv, err := emulator.New(emulator.Options{SecurityToken: securityToken, Queues: []string{"default"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := client.New(client.Config{
-			Endpoint: "http://127.0.0.1:8787", ProjectID: emulator.DefaultProjectID,
-			AccessKey: emulator.DefaultAccessKey, SecretKey: emulator.DefaultSecretKey, SecurityToken: securityToken,
-			HTTPClient: &http.Client{Transport: wireToEmulator{srv}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
-		check := func(op string, err error) {
-			t.Helper()
-			if err == nil {
-				return
-			}
-			var apiErr *client.APIError
-			if !errors.As(err, &apiErr) {
-				if strings.HasPrefix(err.Error(), "dli: create batch job: file is required") {
-					return // refused before anything was sent
-				}
-				t.Fatalf("%s: not an answer of the API: %v", op, err)
-			}
-			if client.IsAuthFailed(err) || apiErr.StatusCode >= 500 {
-				t.Fatalf("%s: %v", op, err)
+		for _, j := range held {
+			if !st.seen[j.id] {
+				t.Errorf("%s %s (%s) submitted by the interrupted apply is not in state", k.noun, j.id, j.name)
 			}
 		}
-		_, err = c.ListBatchJobs(ctx, client.ListOptions{Queue: queue, JobName: name, Owner: owner, State: state, Order: order, Limit: 1})
-		check("list", err)
-		_, err = c.GetBatchJobLog(ctx, "0a324461-d9d9-45da-a52a-3b3c7a3d809e", client.LogOptions{Type: state})
-		check("log", err)
-		job, err := c.CreateBatchJob(ctx, &client.CreateBatchJobRequest{
-			File: file, Queue: queue, Name: name, Args: []string{arg}, Conf: map[string]string{confKey: confValue},
-		})
-		check("create", err)
-		if err != nil {
-			return
+
+		if !st.run(t, applyCmd...) {
+			t.Fatal("the apply after the interrupt failed")
 		}
-		read, err := c.GetBatchJob(ctx, job.ID)
-		check("get", err)
-		if read.Request == nil || read.SubmissionID != job.SubmissionID {
-			t.Fatalf("job %s reads back without its submission: %+v", job.ID, read)
+		if ids := st.observe(t); len(ids) != jobs {
+			t.Errorf("%d %ss in state after the second apply, want %d", len(ids), k.noun, jobs)
 		}
-		for _, s := range []string{arg, confKey, confValue} {
-			if !utf8.ValidString(s) {
-				return // JSON text: invalid UTF-8 is replaced on the way
-			}
+		if !st.run(t, destroyCmd...) {
+			t.Fatal("destroy failed")
 		}
-		if confKey != client.SubmissionMarkerConfKey && (!reflect.DeepEqual(read.Request.Args, []string{arg}) || read.Request.Conf[confKey] != confValue) {
-			t.Fatalf("sent args %q and conf %q=%q, read back %q and %q", arg, confKey, confValue, read.Request.Args, read.Request.Conf)
-		}
+		k.checkNoOrphanNoDuplicate(t, tg, st.seen)
+		t.Logf("in all: %d %ss ever in state; %s", len(st.seen), k.noun, requestFigures(tg))
 	})
 }

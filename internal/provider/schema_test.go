@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,13 +25,9 @@ func TestSchemas_validImplementation(t *testing.T) {
 	p := &dliProvider{}
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
-		meta := &resource.MetadataResponse{}
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "dli"}, meta)
 		resp := &resource.SchemaResponse{}
 		r.Schema(ctx, resource.SchemaRequest{}, resp)
-		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() || resp.Diagnostics.HasError() {
-			t.Errorf("resource %s: %v %v", meta.TypeName, resp.Diagnostics, diags)
-		}
+		expectValidSchema(t, "resource "+resourceTypeName(ctx, r), resp.Schema.ValidateImplementation(ctx), resp.Diagnostics)
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		d := newDataSource()
@@ -38,9 +35,25 @@ func TestSchemas_validImplementation(t *testing.T) {
 		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "dli"}, meta)
 		resp := &datasource.SchemaResponse{}
 		d.Schema(ctx, datasource.SchemaRequest{}, resp)
-		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() || resp.Diagnostics.HasError() {
-			t.Errorf("data source %s: %v %v", meta.TypeName, resp.Diagnostics, diags)
-		}
+		expectValidSchema(t, "data source "+meta.TypeName, resp.Schema.ValidateImplementation(ctx), resp.Diagnostics)
+	}
+}
+
+// resourceTypeName is the type name of a managed or list resource.
+func resourceTypeName(ctx context.Context, r interface {
+	Metadata(context.Context, resource.MetadataRequest, *resource.MetadataResponse)
+}) string {
+	meta := &resource.MetadataResponse{}
+	r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "dli"}, meta)
+	return meta.TypeName
+}
+
+// expectValidSchema fails when the framework finds the schema of what invalid, or building it
+// gave an error.
+func expectValidSchema(t *testing.T, what string, implementation, response diag.Diagnostics) {
+	t.Helper()
+	if implementation.HasError() || response.HasError() {
+		t.Errorf("%s: %v %v", what, response, implementation)
 	}
 }
 

@@ -8,10 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -37,26 +34,22 @@ func TestAccSQLJob_rerunOnFailureAndTriggers(t *testing.T) {
 			{
 				PreConfig:        waitForSQLStatus(t, tg, &id, client.SQLStatusFailed),
 				Config:           failing(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("FAILED")),
-				},
+				ConfigPlanChecks: emptyPlan(),
+				ConfigStateChecks: checks(
+					stateIs(sqlAddress, "status", knownvalue.StringExact("FAILED")),
+				),
 			},
 			{
 				// The clock is paused so that the new job, scripted to fail as well, has not
 				// failed yet when the step checks that its plan is clean.
-				PreConfig: clock.Pause,
-				Config:    failing("\n  rerun_on_failure = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				PreConfig:        clock.Pause,
+				Config:           failing("\n  rerun_on_failure = true"),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 			},
 			{
-				PreConfig: clock.Resume,
-				Config:    failing("\n  triggers = { partition = \"2026-11-29\" }"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				PreConfig:        clock.Resume,
+				Config:           failing("\n  triggers = { partition = \"2026-11-29\" }"),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 			},
 		},
 	})

@@ -83,27 +83,27 @@ data "dli_sql_job_result" "query" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.dli_sql_jobs.etl", tfjsonpath.New("ids"), knownvalue.ListSizeExact(130)),
+			ConfigStateChecks: checks(
+				stateIs("data.dli_sql_jobs.etl", "ids", knownvalue.ListSizeExact(130)),
 				// DLI matches tags loosely (team=etl-adhoc contains etl): the provider checks them exactly.
-				statecheck.ExpectKnownValue("data.dli_sql_jobs.tagged", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue("data.dli_sql_jobs.failed", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{
+				stateIs("data.dli_sql_jobs.tagged", "ids", knownvalue.ListSizeExact(0)),
+				stateIs("data.dli_sql_jobs.failed", "ids", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.StringExact(failed[0]), knownvalue.StringExact(failed[1])})),
 				statecheck.ExpectKnownValue("data.dli_sql_jobs.failed", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("message"),
 					knownvalue.StringRegexp(regexp.MustCompile(`\S`))),
-				statecheck.ExpectKnownValue("data.dli_sql_jobs.none", tfjsonpath.New("jobs"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("sql"), knownvalue.StringExact("SELECT 1 AS n, 'x' AS s, NULL AS z")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("database"), knownvalue.StringExact("analytics")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("engine"), knownvalue.StringExact("spark")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("conf").AtMapKey("spark.sql.shuffle.partitions"), knownvalue.StringExact("4")),
-				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"k": knownvalue.StringExact("v")})),
+				stateIs("data.dli_sql_jobs.none", "jobs", knownvalue.ListSizeExact(0)),
+				stateIs("data.dli_sql_job.query", "sql", knownvalue.StringExact("SELECT 1 AS n, 'x' AS s, NULL AS z")),
+				stateIs("data.dli_sql_job.query", "database", knownvalue.StringExact("analytics")),
+				stateIs("data.dli_sql_job.query", "engine", knownvalue.StringExact("spark")),
+				stateIs("data.dli_sql_job.query", "status", knownvalue.StringExact("FINISHED")),
+				stateKeyIs("data.dli_sql_job.query", "conf", "spark.sql.shuffle.partitions", knownvalue.StringExact("4")),
+				stateIs("data.dli_sql_job.query", "tags", knownvalue.MapExact(map[string]knownvalue.Check{"k": knownvalue.StringExact("v")})),
 				statecheck.ExpectKnownValue("data.dli_sql_job.query", tfjsonpath.New("result_schema").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact("s")),
-				statecheck.ExpectKnownValue("data.dli_sql_job_result.query", tfjsonpath.New("columns"), knownvalue.ListSizeExact(3)),
+				stateIs("data.dli_sql_job_result.query", "columns", knownvalue.ListSizeExact(3)),
 				statecheck.ExpectKnownValue("data.dli_sql_job_result.query", tfjsonpath.New("columns").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("n")),
-				statecheck.ExpectKnownValue("data.dli_sql_job_result.query", tfjsonpath.New("rows"), knownvalue.ListExact([]knownvalue.Check{
+				stateIs("data.dli_sql_job_result.query", "rows", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("1"), knownvalue.StringExact("x"), knownvalue.Null()})})),
-			},
+			),
 		}},
 	})
 	// 130 jobs at 100 per page: the etl listing took two pages.

@@ -10,10 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -50,6 +47,19 @@ func sqlJobNow(t *testing.T, tg *acctest.Target, id string) *client.SQLJob {
 		t.Fatalf("reading SQL job %s: %v", id, err)
 	}
 	return j
+}
+
+// allSQLJobs lists every SQL job the emulator holds, faults switched off for the check.
+func allSQLJobs(t *testing.T, tg *acctest.Target) []client.SQLJob {
+	t.Helper()
+	a, b, c := tg.Emulator.Faults()
+	tg.Emulator.SetFaults(0, 0, 0)
+	defer tg.Emulator.SetFaults(a, b, c)
+	jobs, err := sqlClient(t, tg).ListSQLJobs(context.Background(), client.SQLListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
 }
 
 // waitForSQLStatus polls the API (no guessed sleep) until the job reaches status.
@@ -113,22 +123,22 @@ func TestAccSQLJob_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: sqlConfig(tg, body),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRE)),
+				ConfigStateChecks: checks(
+					stateIs(sqlAddress, "id", knownvalue.StringRegexp(uuidRE)),
 					// wait_for = "finished" is the default: the statement's effect is there.
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_type"), knownvalue.StringExact("INSERT")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_mode"), knownvalue.StringExact("async")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("wait_for"), knownvalue.StringExact("finished")),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+					stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
+					stateIs(sqlAddress, "job_type", knownvalue.StringExact("INSERT")),
+					stateIs(sqlAddress, "job_mode", knownvalue.StringExact("async")),
+					stateIs(sqlAddress, "wait_for", knownvalue.StringExact("finished")),
+					stateIs(sqlAddress, "tags", knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("analytics")})),
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("end_time"), knownvalue.StringRegexp(sqlTimeRE)),
-				},
+					stateIs(sqlAddress, "end_time", knownvalue.StringRegexp(sqlTimeRE)),
+				),
 			},
 			{
 				// Refresh reads the job back: the same configuration plans clean.
 				Config:           sqlConfig(tg, body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlan(),
 			},
 			{
 				ResourceName:            sqlAddress,
@@ -239,13 +249,11 @@ func TestAccSQLJob_cancelledOutsideIsDrift(t *testing.T) {
 					}
 					waitForSQLStatus(t, tg, &id, client.SQLStatusCancelled)()
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("RUNNING")),
-				},
+				Config:           config,
+				ConfigPlanChecks: plannedReplace(sqlAddress),
+				ConfigStateChecks: checks(
+					stateIs(sqlAddress, "status", knownvalue.StringExact("RUNNING")),
+				),
 			},
 		},
 	})
@@ -269,10 +277,8 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: running("INSERT INTO t SELECT 1"), Check: captureIDOf(sqlAddress, &first)},
 			{
-				Config: running("INSERT INTO t SELECT 2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
+				Config:           running("INSERT INTO t SELECT 2"),
+				ConfigPlanChecks: plannedReplace(sqlAddress),
 				Check: resource.ComposeTestCheckFunc(captureIDOf(sqlAddress, &second), func(*terraform.State) error {
 					if first == second {
 						return fmt.Errorf("job was not replaced")
@@ -285,10 +291,8 @@ func TestAccSQLJob_destroyAndReplaceCancel(t *testing.T) {
 			},
 			{
 				// White space and a final ';' are not a change of statement: adopted in place.
-				Config: running(" INSERT INTO t SELECT 2;\n"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           running(" INSERT INTO t SELECT 2;\n"),
+				ConfigPlanChecks: plannedUpdate(sqlAddress),
 			},
 		},
 	})
@@ -334,11 +338,11 @@ func TestAccSQLJob_syncDDLNeedsNoWait(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: sqlConfig(tg, `  sql  = "CREATE TABLE IF NOT EXISTS sales_daily (day STRING, total BIGINT)"
   conf = { "dli.sql.sqlasync.enabled" = "false" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_type"), knownvalue.StringExact("DDL")),
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("job_mode"), knownvalue.StringExact("sync")),
-				statecheck.ExpectKnownValue(sqlAddress, tfjsonpath.New("status"), knownvalue.StringExact("FINISHED")),
-			},
+			ConfigStateChecks: checks(
+				stateIs(sqlAddress, "job_type", knownvalue.StringExact("DDL")),
+				stateIs(sqlAddress, "job_mode", knownvalue.StringExact("sync")),
+				stateIs(sqlAddress, "status", knownvalue.StringExact("FINISHED")),
+			),
 			Check: func(*terraform.State) error {
 				// The apply's reads: exactly one status read after the submission (refreshes add theirs later).
 				var reads int
@@ -372,9 +376,7 @@ func TestAccSQLJob_providerSideArgumentsUpdateInPlace(t *testing.T) {
   cancel_on_destroy = false
   rerun_on_failure  = true
   timeouts          = { create = "5m", delete = "1m" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(sqlAddress, plancheck.ResourceActionUpdate),
-				}},
+				ConfigPlanChecks: plannedUpdate(sqlAddress),
 				Check: func(*terraform.State) error {
 					if n := len(tg.Requests("POST")); n != before {
 						return fmt.Errorf("an in-place update sent %d submissions", n-before)
