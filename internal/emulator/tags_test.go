@@ -25,10 +25,11 @@ func (h *harness) tagsOf(typ, id string) string {
 	return strings.Join(parts, ",")
 }
 
-func (h *harness) noContent(method, target, body string) {
+// post sends a tag change and expects DLI's 204 with no body.
+func (h *harness) post(target, body string) {
 	h.t.Helper()
-	if rec := h.do(method, target, body); rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
-		h.t.Fatalf("%s %s: %d %q, want 204 and no body", method, target, rec.Code, rec.Body.String())
+	if rec := h.do("POST", target, body); rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+		h.t.Fatalf("POST %s: %d %q, want 204 and no body", target, rec.Code, rec.Body.String())
 	}
 }
 
@@ -50,9 +51,9 @@ func TestTags_queueAndPoolRoutes(t *testing.T) {
 				t.Fatalf("%s %s tags = %q, want %q", obj.typ, id, got, obj.initial)
 			}
 		}
-		h.noContent("POST", tagPath(obj.typ, obj.rid, "/delete"), `{"tags":[{"key":"team","value":"etl"},{"key":"absent"}]}`)
-		h.noContent("POST", tagPath(obj.typ, obj.name, "/create"), `{"tags":[{"key":"team","value":"bi"},{"key":"cost","value":"42"}]}`)
-		h.noContent("POST", tagPath(obj.typ, obj.rid, "/create"), `{"tags":[{"key":"cost","value":"43"}]}`)
+		h.post(tagPath(obj.typ, obj.rid, "/delete"), `{"tags":[{"key":"team","value":"etl"},{"key":"absent"}]}`)
+		h.post(tagPath(obj.typ, obj.name, "/create"), `{"tags":[{"key":"team","value":"bi"},{"key":"cost","value":"42"}]}`)
+		h.post(tagPath(obj.typ, obj.rid, "/create"), `{"tags":[{"key":"cost","value":"43"}]}`)
 		want := strings.TrimPrefix(strings.TrimPrefix(obj.initial, "team=etl"), ",")
 		want = strings.TrimPrefix(want+",team=bi,cost=43", ",")
 		if got := h.tagsOf(obj.typ, obj.rid); got != want {
@@ -139,7 +140,7 @@ func TestTags_refusals(t *testing.T) {
 	// A pool being deleted keeps its tags until it is gone.
 	h.clock.Advance(20e9)
 	h.ok("DELETE", poolPath("/gone_soon"), "")
-	h.noContent("POST", tagPath("dli_elastic_resource_pool", "gone_soon", "/create"), `{"tags":[{"key":"k","value":"v"}]}`)
+	h.post(tagPath("dli_elastic_resource_pool", "gone_soon", "/create"), `{"tags":[{"key":"k","value":"v"}]}`)
 	h.clock.Advance(20e9)
 	expectError(t, h.do("GET", tagPath("dli_elastic_resource_pool", "gone_soon", ""), ""), 400, CodeNotExist)
 
@@ -155,8 +156,8 @@ func TestTags_stateFileAndAdmin(t *testing.T) {
 	h := newHarness(t, Options{StateFile: file, JobStart: -1})
 	h.ok("POST", qp(""), `{"queue_name":"kept","cu_count":16}`)
 	h.ok("POST", poolPath(""), `{"elastic_resource_pool_name":"pool_k","min_cu":64,"max_cu":64,"tags":[{"key":"a","value":"1"}]}`)
-	h.noContent("POST", tagPath("dli_queue", "kept", "/create"), `{"tags":[{"key":"owner","value":"bi"}]}`)
-	h.noContent("POST", tagPath("dli_elastic_resource_pool", "pool_k", "/delete"), `{"tags":[{"key":"a"}]}`)
+	h.post(tagPath("dli_queue", "kept", "/create"), `{"tags":[{"key":"owner","value":"bi"}]}`)
+	h.post(tagPath("dli_elastic_resource_pool", "pool_k", "/delete"), `{"tags":[{"key":"a"}]}`)
 	admin := decodeAs[[]map[string]any](t, h.admin("GET", "/_emulator/jobs/tags", ""))
 	if len(admin) != 1 || admin[0]["name"] != "kept" || admin[0]["resource_type"] != "dli_queue" {
 		t.Fatalf("admin listing of tagged objects %v", admin)

@@ -163,7 +163,8 @@ func queueResourceSchema(ctx context.Context) schema.Schema {
 }
 
 const queueDescription = "A DLI queue: the compute that SQL, Spark batch and Flink jobs run on.\n\n" +
-	"The ID is the queue's name from the start, and a refresh reads the queue with one request (its detail). " +
+	"The ID is the queue's name from the start, and a refresh reads the queue with one request (its detail), " +
+	"plus one for its tags when it has tags in state. " +
 	"Apply does not sleep after creating a queue: a new queue may take some minutes before DLI runs jobs on it, " +
 	"and jobs submitted to it wait for that themselves. `cu_count` changes in place: the queue is scaled out or in " +
 	"by the difference and apply waits until DLI reports the new size. `scaling_policies`, `properties` and `tags` " +
