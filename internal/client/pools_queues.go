@@ -102,3 +102,25 @@ func (c *Client) SetQueueScalingPolicies(ctx context.Context, pool, queue string
 	_, err = c.do(ctx, call, nil)
 	return err
 }
+
+// AddQueueToPool sends POST …/elastic-resource-pools/{pool}/queues
+// {"queue_name"}: an existing queue joins the pool (with DLI's default
+// scaling policy). Not retried on an unclear outcome: DLI refuses a queue
+// that is already in a pool.
+func (c *Client) AddQueueToPool(ctx context.Context, pool, queue string) error {
+	const op = "add queue to elastic resource pool"
+	if err := checkPoolName(op, pool); err != nil {
+		return err
+	}
+	if err := checkQueueName(op, queue); err != nil {
+		return err
+	}
+	body, err := json.Marshal(map[string]string{"queue_name": queue})
+	if err != nil {
+		return fmt.Errorf("dli: %s: %w", op, err)
+	}
+	call := poolCall(op, queue, http.MethodPost, pool, "queues")
+	call.body = body
+	_, err = c.do(ctx, call, nil)
+	return err
+}

@@ -247,6 +247,24 @@
 // SQL job not yet ended, or a Flink job submitting, running or canceling,
 // cannot be deleted.
 //
+// Tags of queues and pools (dli-more-api.md §9, tags_service.go): GET
+// /v3/{project_id}/{dli_queue|dli_elastic_resource_pool}/{resource_id}/tags
+// answers {"tags":[{key,value}],"count":n} in the order the keys were
+// added; POST …/tags/create and …/tags/delete with {"tags":[…]} answer 204
+// with no body. The tags are those of the queue and pool stores (set by
+// create, kept by the state file, seen by the list filters). Choices where
+// the reference is UNCONFIRMED: resource_id is the object's resource_id
+// (UUID) or its name, case-insensitively; create overwrites the value of a
+// key the object has; delete goes by key (a value sent is not compared)
+// and an absent key is no error. Unknown object: 400 DLI.0002 ("There is no
+// queue named <id>", "The elastic resource pool <id> does not exist"; a
+// pool being deleted keeps its tags until it is gone). Bodies, and the tags
+// of queue and pool creates, follow DLI's tag rules, checked in full before
+// anything changes (400 DLI.0001): at least one tag; keys of 1–128 letters,
+// digits, spaces and _.:+-@, not starting or ending with a space, not
+// starting with _sys_; values up to 255 characters; each key once. No limit
+// on the number of tags is applied (none is documented).
+//
 // # IAM (IAM-NOTES.md)
 //
 // A minimal IAM on the same gateway, so that every way of signing in works

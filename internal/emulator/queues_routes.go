@@ -375,7 +375,8 @@ func (s *queueService) handleAction(c *call) response {
 	return okJSON(scaleResponse{QueueName: q.Name, Result: true})
 }
 
-// readTags reads "tags": [{"key","value"}] (null or absent: none).
+// readTags reads "tags": [{"key","value"}] (null or absent: none), with
+// the rules of the tag API (checkTags, tags_service.go).
 func readTags(f *fieldReader) []tag {
 	_, v, ok := f.pick("tags")
 	if !ok {
@@ -386,10 +387,8 @@ func readTags(f *fieldReader) []tag {
 		f.fail("the parameter tags must be an array of {key, value} objects")
 		return nil
 	}
-	for _, t := range ts {
-		if strings.TrimSpace(t.Key) == "" {
-			f.fail("the parameter tags has an empty key")
-		}
+	if msg := checkTags(ts, true); msg != "" {
+		f.fail("%s", msg)
 	}
 	return ts
 }

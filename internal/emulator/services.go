@@ -49,5 +49,5 @@ func (s *Server) newServices(e env) []service {
 	s.batch.queues, s.sql.queues, flink.queues = s.queues, s.queues, s.queues
 	s.pools = newPoolService(e, s.queues)
 	s.iam = newIAMService(e, s.identify)
-	return []service{s.batch, s.sql, flink, s.queues, s.pools, s.iam}
+	return []service{s.batch, s.sql, flink, s.queues, s.pools, newTagService(e, s.queues, s.pools), s.iam}
 }

@@ -102,20 +102,16 @@ func poolWaitError(diags *diag.Diagnostics, name, doing string, err error) {
 func (r *poolResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan poolResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, poolCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	// The tags go in the create body: no tag call on create.
 	creq := client.CreatePoolRequest{
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), CIDRInVPC: plan.CIDRInVPC.ValueString(),
 		MinCU: plan.MinCU.ValueInt64(), MaxCU: plan.MaxCU.ValueInt64(),
 		Tags: stringMapOf(ctx, plan.Tags, &resp.Diagnostics), Label: stringMapOf(ctx, plan.Label, &resp.Diagnostics),
 	}
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, poolCreateTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name, err := r.client.CreatePool(ctx, creq)
 	if err != nil {
@@ -162,27 +158,42 @@ func (r *poolResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.AddError("Error reading elastic resource pool", fmt.Sprintf("Could not read elastic resource pool %s: %s", name, err))
 		return
 	}
+	// ImportState sets only the ID: a state without a name is that of an import.
+	imported := state.Name.IsNull()
+	if tagsManaged(state.Tags, imported) {
+		tags, ok := readPoolTags(ctx, r.client, p, state.Tags, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		state.Tags = tags
+	}
 	state.apply(ctx, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readPoolTags reads the tags of pool p for state, prior being the tags in state (null after
+// an import): see readTags.
+func readPoolTags(ctx context.Context, c *client.Client, p *client.ElasticResourcePool, prior types.Map, diags *diag.Diagnostics) (types.Map, bool) {
+	return readTags(ctx, c, client.TagTargetOf(client.TagElasticResourcePool, p.ResourceID, p.Name), prior, diags)
 }
 
 func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state poolResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, poolUpdateTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, poolUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.ID.ValueString()
 	// Terraform before 1.12 plans no identity.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, name, req.Identity)...)
+	// Tags first: quick, and kept in state (updateTags) if the change of CUs fails.
+	target := client.TagTargetOf(client.TagElasticResourcePool, state.ResourceID.ValueString(), name)
+	if !updateTags(ctx, r.client, target, state.Tags, plan.Tags, &resp.State, &resp.Diagnostics) {
+		return
+	}
 	var ureq client.UpdatePoolRequest
 	minCU, maxCU, desc := plan.MinCU.ValueInt64(), plan.MaxCU.ValueInt64(), plan.Description.ValueString()
 	if minCU != state.MinCU.ValueInt64() {
@@ -214,26 +225,10 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *poolResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state poolResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, poolDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, poolDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	name := state.ID.ValueString()
-	err := r.client.DeletePool(ctx, name)
-	if client.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error deleting elastic resource pool", fmt.Sprintf("Could not delete elastic resource pool %s: %s", name, err))
-		return
-	}
-	if err := r.client.WaitForPoolGone(ctx, name); err != nil {
-		resp.Diagnostics.AddError("Error waiting for elastic resource pool deletion", fmt.Sprintf("Elastic resource pool %s: %s", name, err))
-	}
+	deleteNamed(ctx, &resp.Diagnostics, "elastic resource pool", state.ID.ValueString(), r.client.DeletePool, r.client.WaitForPoolGone, nil)
 }

@@ -43,11 +43,7 @@ func poolResourceSchema(ctx context.Context) schema.Schema {
 				Validators:    []validator.Map{mapvalidator.NoNullValues()},
 				MarkdownDescription: "Edition: `{ spec = \"basic\" }` for the basic edition, `{ billing_spec_code = \"developer\" }` " +
 					"for the developer edition; unset for the standard edition. Changing it replaces the pool."},
-			"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-				Validators:    []validator.Map{mapvalidator.NoNullValues()},
-				MarkdownDescription: "Tags set on creation; DLI's pool list does not report them, so they are not refreshed. " +
-					"Changing them replaces the pool."},
+			"tags": computeTagsAttribute("pool"),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Update: true, Delete: true,
 				CreateDescription: "How long apply may wait for the pool to be `AVAILABLE` (default `60m`).",
@@ -69,9 +65,10 @@ func poolResourceSchema(ctx context.Context) schema.Schema {
 const poolDescription = "A DLI elastic resource pool: CUs that the queues created in it share.\n\n" +
 	"Create waits until DLI reports the pool `AVAILABLE` (a `FAILED` pool is an error showing DLI's " +
 	"`fail_reason`; it stays in state as tainted so that the next apply replaces it). `min_cu`, `max_cu` and " +
-	"`description` change in place, waiting through `SCALING`. Destroy deletes the pool and waits until DLI no " +
-	"longer lists it; a pool DLI no longer knows is forgotten. DLI has no request to read one pool: the provider " +
-	"finds it in the list by name. Import takes the pool name."
+	"`description` change in place, waiting through `SCALING`; `tags` change in place too. Destroy deletes the " +
+	"pool and waits until DLI no longer lists it; a pool DLI no longer knows is forgotten. DLI has no request to " +
+	"read one pool: the provider finds it in the list by name (and reads its tags with one more request when it " +
+	"has tags in state). Import takes the pool name."
 
 // checkPoolCUs applies min_cu <= max_cu and the edition limits (dli_02_0326).
 func checkPoolCUs(ctx context.Context, minCU, maxCU types.Int64, label types.Map, diags *diag.Diagnostics) {

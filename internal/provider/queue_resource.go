@@ -92,17 +92,13 @@ func (r *queueResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, queueCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	creq := plan.toCreateRequest(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, queueCreateTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// The tags go in the create body: no tag call on create.
 	name, err := r.client.CreateQueue(ctx, creq)
 	if err != nil {
 		resp.Diagnostics.AddError("Error creating queue", fmt.Sprintf("Could not create queue %s: %s", creq.Name, err))
@@ -142,10 +138,16 @@ func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// readInto refreshes m from DLI: the detail (one request) and, for what it manages, the
-// policies and properties. full also reads what only the list reports, and every property
-// (after an import).
+// readInto refreshes m from DLI as after an import (full) or after a create or update: the
+// detail (one request) and, for what it manages, the policies and properties. full also reads
+// what only the list reports, every property and the tags. Create and update leave the tags as
+// planned: they sent them.
 func (r *queueResource) readInto(ctx context.Context, m *queueResourceModel, full bool, diags *diag.Diagnostics) bool {
+	return r.read(ctx, m, full, full, diags)
+}
+
+// read is readInto, with the tags read (one more request) when withTags.
+func (r *queueResource) read(ctx context.Context, m *queueResourceModel, full, withTags bool, diags *diag.Diagnostics) bool {
 	name := m.ID.ValueString()
 	q, err := r.client.GetQueue(ctx, name)
 	if err != nil {
@@ -189,6 +191,13 @@ func (r *queueResource) readInto(ctx context.Context, m *queueResourceModel, ful
 			m.Properties, _ = types.MapValueFrom(ctx, types.StringType, kept)
 		}
 	}
+	if withTags {
+		tags, ok := readTags(ctx, r.client, client.TagTargetOf(client.TagQueue, q.ResourceID, name), m.Tags, diags)
+		if !ok {
+			return false
+		}
+		m.Tags = tags
+	}
 	return true
 }
 
@@ -199,9 +208,10 @@ func (r *queueResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, state.ID.ValueString(), req.Identity)...)
-	imported, diags := req.Private.GetKey(ctx, importedKey)
+	mark, diags := req.Private.GetKey(ctx, importedKey)
 	resp.Diagnostics.Append(diags...)
-	if !r.readInto(ctx, &state, len(imported) > 0, &resp.Diagnostics) {
+	imported := len(mark) > 0
+	if !r.read(ctx, &state, imported, tagsManaged(state.Tags, imported), &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddWarning("Queue not found",
 				fmt.Sprintf("Queue %s was not found in DLI; it is removed from state and will be created again on the next apply.", state.ID.ValueString()))
@@ -217,15 +227,10 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var plan, state queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, queueUpdateTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, queueUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.ID.ValueString()
 	// Terraform before 1.12 plans no identity.
@@ -241,6 +246,16 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			resp.Diagnostics.AddError("Error waiting for queue scaling", fmt.Sprintf("Queue %s was asked to have %d CUs: %s", name, want, err))
 			return
 		}
+	}
+	if state.Pool.IsNull() && !plan.Pool.IsNull() {
+		// Joining a pool is the one pool change made in place (see poolChangeReplaces).
+		if err := r.client.AddQueueToPool(ctx, plan.Pool.ValueString(), name); err != nil {
+			resp.Diagnostics.AddError("Error adding queue to elastic resource pool", fmt.Sprintf("Could not add queue %s to elastic resource pool %s: %s",
+				name, plan.Pool.ValueString(), err))
+			return
+		}
+		// In the pool from now on, even if a later step fails: the next apply must not add it again.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("elastic_resource_pool"), plan.Pool)...)
 	}
 	if plan.ScalingPolicies != nil && !policiesEqual(plan.ScalingPolicies, state.ScalingPolicies) {
 		if err := r.client.SetQueueScalingPolicies(ctx, plan.Pool.ValueString(), name, policiesToClient(plan.ScalingPolicies)); err != nil {
@@ -268,6 +283,10 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		resp.Diagnostics.AddError("Error resetting queue properties", fmt.Sprintf("Queue %s: %s", name, err))
 		return
 	}
+	target := client.TagTargetOf(client.TagQueue, state.ResourceID.ValueString(), name)
+	if !updateTags(ctx, r.client, target, state.Tags, plan.Tags, &resp.State, &resp.Diagnostics) {
+		return
+	}
 	plan.ID = state.ID
 	r.readInto(ctx, &plan, false, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -288,26 +307,12 @@ func policiesEqual(a, b []scalingPolicyModel) bool {
 func (r *queueResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state queueResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, queueDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, queueDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.ID.ValueString()
-	err := r.client.DeleteQueue(ctx, name)
-	if client.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Error deleting queue", fmt.Sprintf("Could not delete queue %s: %s.%s", name, err, jobsDetail(ctx, r.client, name)))
-		return
-	}
-	if err := r.client.WaitForQueueGone(ctx, name); err != nil {
-		resp.Diagnostics.AddError("Error waiting for queue deletion", fmt.Sprintf("Queue %s: %s", name, err))
-	}
+	deleteNamed(ctx, &resp.Diagnostics, "queue", name, r.client.DeleteQueue, r.client.WaitForQueueGone,
+		func(ctx context.Context) string { return jobsDetail(ctx, r.client, name) })
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -119,13 +118,14 @@ func queueResourceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 				Validators:          []validator.String{stringvalidator.OneOf("spark", "hetuEngine")},
 				MarkdownDescription: "Engine of a SQL queue: `spark` (DLI's default) or `hetuEngine`; null for general queues. Changing it replaces the queue."},
-			"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-				PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-				Validators:          []validator.Map{mapvalidator.NoNullValues(), mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 128))},
-				MarkdownDescription: "Tags set on creation. DLI's queue APIs do not report them, so they are not refreshed. Changing them replaces the queue."},
-			"elastic_resource_pool": schema.StringAttribute{Optional: true, PlanModifiers: replace,
-				Validators:          []validator.String{queueNameValidator()},
-				MarkdownDescription: "Name of the elastic resource pool the queue is created in (the pool must be `AVAILABLE`). Changing it replaces the queue."},
+			"tags": computeTagsAttribute("queue"),
+			"elastic_resource_pool": schema.StringAttribute{Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(poolChangeReplaces,
+					poolChangeDescription, poolChangeDescription)},
+				Validators: []validator.String{queueNameValidator()},
+				MarkdownDescription: "Name of the elastic resource pool the queue belongs to (the pool must be `AVAILABLE`). " +
+					"Set on a queue in no pool, the queue joins that pool in place (and takes `scaling_policies`, if set). " +
+					poolChangeDescription},
 			"scaling_policies": schema.ListNestedAttribute{Optional: true,
 				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -163,11 +163,13 @@ func queueResourceSchema(ctx context.Context) schema.Schema {
 }
 
 const queueDescription = "A DLI queue: the compute that SQL, Spark batch and Flink jobs run on.\n\n" +
-	"The ID is the queue's name from the start, and a refresh reads the queue with one request (its detail). " +
+	"The ID is the queue's name from the start, and a refresh reads the queue with one request (its detail), " +
+	"plus one for its tags when it has tags in state. " +
 	"Apply does not sleep after creating a queue: a new queue may take some minutes before DLI runs jobs on it, " +
 	"and jobs submitted to it wait for that themselves. `cu_count` changes in place: the queue is scaled out or in " +
-	"by the difference and apply waits until DLI reports the new size. `scaling_policies` and `properties` also " +
-	"change in place; every other argument replaces the queue.\n\n" +
+	"by the difference and apply waits until DLI reports the new size. `scaling_policies`, `properties` and `tags` " +
+	"also change in place, and a queue in no elastic resource pool joins one in place; every other argument " +
+	"replaces the queue.\n\n" +
 	"Destroy deletes the queue and waits until it is gone; a queue DLI no longer knows is simply forgotten. DLI " +
 	"refuses to delete a queue with running jobs: the error lists them. Import takes the queue name."
 
@@ -193,4 +195,12 @@ func (v multipleOfValidator) ValidateInt64(_ context.Context, req validator.Int6
 func timeOfDayValidator() validator.String {
 	return stringCheck{summary: "Invalid time of day", quote: true, ok: timeOfDay.MatchString,
 		rule: "must be a time of day HH:MM, from 00:00 to 24:00"}
+}
+
+const poolChangeDescription = "Moving the queue to another pool, or out of its pool, replaces the queue."
+
+// poolChangeReplaces: a queue already in a pool is replaced when its pool changes (DLI moves no
+// queue between pools); one in no pool joins its new pool in place (Update).
+func poolChangeReplaces(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
 }

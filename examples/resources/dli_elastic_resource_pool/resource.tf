@@ -4,4 +4,7 @@ resource "dli_elastic_resource_pool" "analytics" {
   min_cu      = 64
   max_cu      = 256
   description = "Queues of the analytics team"
+  tags = {
+    cost_center = "analytics"
+  }
 }

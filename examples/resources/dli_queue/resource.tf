@@ -1,4 +1,5 @@
-# A queue for Spark batch jobs. Changing cu_count later scales it in place.
+# A queue for Spark batch jobs. Changing cu_count later scales it in place; tags change in place
+# too.
 resource "dli_queue" "spark" {
   name        = "spark_etl"
   type        = "general"
@@ -7,10 +8,14 @@ resource "dli_queue" "spark" {
   properties = {
     "job.maxConcurrent" = "4"
   }
+  tags = {
+    team = "data-engineering"
+  }
 }
 
 # A SQL queue inside an elastic resource pool, sized by its scaling policies: 16 to 64 CUs all
-# day, up to 128 during office hours.
+# day, up to 128 during office hours. A queue created outside a pool can join one later, in
+# place; moving it to another pool replaces it.
 resource "dli_queue" "sql" {
   name                  = "reports"
   cu_count              = 16
