@@ -54,7 +54,7 @@ func (batchJobList) listSpec() listSpec[batchJobListModel, client.BatchJob] {
 			keep := nameFilter(f.NamePrefix.ValueString(), f.NameRegex.ValueString())
 			return func(job *client.BatchJob) bool { return keep(job.Name) }
 		},
-		id:   func(job *client.BatchJob) string { return job.ID },
+		id: func(job *client.BatchJob) string { return job.ID },
 		display: func(job *client.BatchJob) string {
 			return fmt.Sprintf("%s (%s)", firstNonEmpty(job.Name, job.ID), stateDesc(job.State))
 		},

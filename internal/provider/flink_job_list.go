@@ -57,10 +57,14 @@ func flinkJobListSpec[T any, P flinkModelPtr[T]](kind flinkKind) listSpec[flinkJ
 			return c.ListFlinkJobs(ctx, f.options())
 		},
 		keep: func(*flinkJobListModel) func(*client.FlinkJob) bool {
-			return func(job *client.FlinkJob) bool { return job.JobType == "" || containsString(kind.jobTypes, job.JobType) }
+			return func(job *client.FlinkJob) bool {
+				return job.JobType == "" || containsString(kind.jobTypes, job.JobType)
+			}
 		},
-		id:      func(job *client.FlinkJob) string { return job.ID },
-		display: func(job *client.FlinkJob) string { return fmt.Sprintf("%s (%s)", firstNonEmpty(job.Name, job.ID), job.Status) },
+		id: func(job *client.FlinkJob) string { return job.ID },
+		display: func(job *client.FlinkJob) string {
+			return fmt.Sprintf("%s (%s)", firstNonEmpty(job.Name, job.ID), job.Status)
+		},
 		// The detail and, for the tags, one more request.
 		resource: func(ctx context.Context, c *client.Client, listed *client.FlinkJob, diags *diag.Diagnostics) any {
 			job, err := c.GetFlinkJob(ctx, listed.ID)

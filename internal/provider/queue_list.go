@@ -36,8 +36,10 @@ func (queueList) listSpec() listSpec[queueListModel, client.Queue] {
 		list: func(ctx context.Context, c *client.Client, f *queueListModel, _ int64, diags *diag.Diagnostics) ([]client.Queue, error) {
 			return c.ListQueues(ctx, f.options(ctx, diags))
 		},
-		id:      func(q *client.Queue) string { return q.Name },
-		display: func(q *client.Queue) string { return fmt.Sprintf("%s (%s, %d CUs)", q.Name, firstNonEmpty(q.Type, "queue"), q.CUCount) },
+		id: func(q *client.Queue) string { return q.Name },
+		display: func(q *client.Queue) string {
+			return fmt.Sprintf("%s (%s, %d CUs)", q.Name, firstNonEmpty(q.Type, "queue"), q.CUCount)
+		},
 		resource: func(ctx context.Context, c *client.Client, q *client.Queue, diags *diag.Diagnostics) any {
 			var m queueResourceModel
 			diags.Append(nullResourceModel(ctx, queueResourceSchema(ctx), &m)...)
