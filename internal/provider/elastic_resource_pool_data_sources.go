@@ -18,7 +18,9 @@ func poolDataAttributes() map[string]schema.Attribute {
 }
 
 // NewElasticResourcePoolDataSource returns the dli_elastic_resource_pool data source.
-func NewElasticResourcePoolDataSource() datasource.DataSource { return &dataSource[poolData, poolFields]{} }
+func NewElasticResourcePoolDataSource() datasource.DataSource {
+	return &dataSource[poolData, poolFields]{}
+}
 
 type poolData struct{}
 
