@@ -61,7 +61,6 @@ func flinkSecretKeysKeyValidator() validator.String {
 			flinkSecretKeysConfigKey)}
 }
 
-
 // flinkSecretsFromConfig reads secret_runtime_config from the configuration (flink_job_resource.go
 // and flink_job_update.go call it by this name).
 func flinkSecretsFromConfig(ctx context.Context, config tfsdk.Config) (map[string]string, diag.Diagnostics) {
