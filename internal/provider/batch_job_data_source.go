@@ -29,26 +29,19 @@ type batchJobDataModel struct {
 }
 
 func (batchJobData) dataSourceSpec() dataSourceSpec[batchJobDataModel] {
-	return dataSourceSpec[batchJobDataModel]{typeName: "_batch_job", schema: func() schema.Schema {
-		attributes := jobDataSourceAttributes()
-		attributes["id"] = schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "ID of the batch job to read (a UUID).",
-			Validators:          []validator.String{batchJobIDValidator()},
-		}
-		return schema.Schema{
-			MarkdownDescription: "Reads one Spark batch job, submitted by Terraform or not: its arguments (from the " +
-				"submission DLI keeps), its state and the last lines of its log. One API request.",
-			Attributes: attributes,
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *batchJobDataModel, diags *diag.Diagnostics) {
-		job, err := c.GetBatchJob(ctx, m.ID.ValueString())
-		if err != nil {
-			lookupError(diags, "batch job", m.ID.ValueString(), err)
-			return
-		}
-		*m = jobDataFromClient(job)
-	}}
+	return dataSourceSpec[batchJobDataModel]{typeName: "_batch_job", attributes: jobDataSourceAttributes,
+		key: map[string]schema.Attribute{"id": schema.StringAttribute{Required: true,
+			MarkdownDescription: "ID of the batch job to read (a UUID).", Validators: []validator.String{batchJobIDValidator()}}},
+		description: "Reads one Spark batch job, submitted by Terraform or not: its arguments (from the " +
+			"submission DLI keeps), its state and the last lines of its log. One API request.",
+		read: func(ctx context.Context, c *client.Client, m *batchJobDataModel, diags *diag.Diagnostics) {
+			job, err := c.GetBatchJob(ctx, m.ID.ValueString())
+			if err != nil {
+				lookupError(diags, "batch job", m.ID.ValueString(), err)
+				return
+			}
+			*m = jobDataFromClient(job)
+		}}
 }
 
 func jobDataFromClient(job *client.BatchJob) batchJobDataModel {

@@ -33,28 +33,26 @@ type batchJobLogDataModel struct {
 }
 
 func (batchJobLogData) dataSourceSpec() dataSourceSpec[batchJobLogDataModel] {
-	return dataSourceSpec[batchJobLogDataModel]{typeName: "_batch_job_log", schema: batchJobLogSchema, read: readBatchJobLog}
+	return dataSourceSpec[batchJobLogDataModel]{typeName: "_batch_job_log", attributes: batchJobLogAttributes,
+		description: "Reads lines of a batch job's log (`GET .../batches/{batch_id}/log`). Without `from`, " +
+			"DLI returns the last `size` lines (100 by default).", read: readBatchJobLog}
 }
 
-func batchJobLogSchema() schema.Schema {
-	return schema.Schema{
-		MarkdownDescription: "Reads lines of a batch job's log (`GET .../batches/{batch_id}/log`). Without `from`, " +
-			"DLI returns the last `size` lines (100 by default).",
-		Attributes: map[string]schema.Attribute{
-			"batch_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the batch job.",
-				Validators: []validator.String{batchJobIDValidator()}},
-			"from": schema.Int64Attribute{Optional: true, MarkdownDescription: "Index of the first line to return, from 0.",
-				Validators: []validator.Int64{int64validator.AtLeast(0)}},
-			"size": schema.Int64Attribute{Optional: true, MarkdownDescription: "Number of lines to return (DLI's default is 100).",
-				Validators: []validator.Int64{int64validator.Between(1, 10000)}},
-			"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`driver` to read the Spark driver log.",
-				Validators: []validator.String{stringvalidator.OneOf("driver")}},
-			"index": schema.Int64Attribute{Optional: true,
-				MarkdownDescription: "Which driver log to read when the job was retried (from 0). Implies `type = \"driver\"`.",
-				Validators:          []validator.Int64{int64validator.AtLeast(0)}},
-			"lines": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The log lines returned."},
-			"total": schema.Int64Attribute{Computed: true, MarkdownDescription: "Total number of lines in the log."},
-		},
+func batchJobLogAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"batch_id": schema.StringAttribute{Required: true, MarkdownDescription: "ID of the batch job.",
+			Validators: []validator.String{batchJobIDValidator()}},
+		"from": schema.Int64Attribute{Optional: true, MarkdownDescription: "Index of the first line to return, from 0.",
+			Validators: []validator.Int64{int64validator.AtLeast(0)}},
+		"size": schema.Int64Attribute{Optional: true, MarkdownDescription: "Number of lines to return (DLI's default is 100).",
+			Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+		"type": schema.StringAttribute{Optional: true, MarkdownDescription: "`driver` to read the Spark driver log.",
+			Validators: []validator.String{stringvalidator.OneOf("driver")}},
+		"index": schema.Int64Attribute{Optional: true,
+			MarkdownDescription: "Which driver log to read when the job was retried (from 0). Implies `type = \"driver\"`.",
+			Validators:          []validator.Int64{int64validator.AtLeast(0)}},
+		"lines": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The log lines returned."},
+		"total": schema.Int64Attribute{Computed: true, MarkdownDescription: "Total number of lines in the log."},
 	}
 }
 

@@ -38,7 +38,9 @@ type batchJobsDataModel struct {
 }
 
 func (batchJobsData) dataSourceSpec() dataSourceSpec[batchJobsDataModel] {
-	return dataSourceSpec[batchJobsDataModel]{typeName: "_batch_jobs", schema: batchJobsSchema,
+	return dataSourceSpec[batchJobsDataModel]{typeName: "_batch_jobs", attributes: batchJobsAttributes,
+		description: "Lists Spark batch jobs of the project, filtered on the server, following every page " +
+			"(DLI returns at most 100 jobs per request). Each job has the attribute names of the `dli_batch_job` resource.",
 		read: func(ctx context.Context, c *client.Client, m *batchJobsDataModel, diags *diag.Diagnostics) {
 			jobs, err := c.ListBatchJobs(ctx, m.options())
 			if err != nil {
@@ -51,33 +53,29 @@ func (batchJobsData) dataSourceSpec() dataSourceSpec[batchJobsDataModel] {
 		}}
 }
 
-func batchJobsSchema() schema.Schema {
+func batchJobsAttributes() map[string]schema.Attribute {
 	rfc3339 := []validator.String{rfc3339Validator()}
-	return schema.Schema{
-		MarkdownDescription: "Lists Spark batch jobs of the project, filtered on the server, following every page " +
-			"(DLI returns at most 100 jobs per request). Each job has the attribute names of the `dli_batch_job` resource.",
-		Attributes: map[string]schema.Attribute{
-			"queue": filterString("Only jobs of this queue. Without it, jobs of every queue are listed.",
-				stringvalidator.LengthAtLeast(1)),
-			"name": filterString("Only jobs with this name (filtered by DLI).",
-				stringvalidator.LengthBetween(1, maxJobNameLength)),
-			"name_prefix": filterString("Only jobs whose name starts with this text. DLI filters on exact names only, so "+
-				"this filter applies to the listed jobs (every page is still read).",
-				stringvalidator.LengthBetween(1, maxJobNameLength)),
-			"name_regex": filterString("Only jobs whose name matches this regular expression (RE2 syntax, unanchored: "+
-				"use `^` and `$` to match the whole name). Applied to the listed jobs, like `name_prefix`.",
-				regexValidator()),
-			"state": filterString("Only jobs in this state: `starting`, `running`, `recovering`, `success` or `dead`.",
-				stringvalidator.OneOf("starting", "running", "recovering", "success", "dead")),
-			"owner": ownerFilter(),
-			"created_after": filterString("Only jobs submitted after this time (RFC 3339, such as `2026-11-01T00:00:00Z`).",
-				rfc3339...),
-			"created_before": filterString("Only jobs submitted before this time (RFC 3339).", rfc3339...),
-			"order": filterString("Sort order: `CREATE_TIME_DESC` (DLI's default, newest first), `CREATE_TIME_ASC`, `DURATION_DESC` or `DURATION_ASC`.",
-				stringvalidator.OneOf(listOrders...)),
-			"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
-			"jobs": listedObjects("The matching jobs.", jobDataSourceAttributes()),
-		},
+	return map[string]schema.Attribute{
+		"queue": filterString("Only jobs of this queue. Without it, jobs of every queue are listed.",
+			stringvalidator.LengthAtLeast(1)),
+		"name": filterString("Only jobs with this name (filtered by DLI).",
+			stringvalidator.LengthBetween(1, maxJobNameLength)),
+		"name_prefix": filterString("Only jobs whose name starts with this text. DLI filters on exact names only, so "+
+			"this filter applies to the listed jobs (every page is still read).",
+			stringvalidator.LengthBetween(1, maxJobNameLength)),
+		"name_regex": filterString("Only jobs whose name matches this regular expression (RE2 syntax, unanchored: "+
+			"use `^` and `$` to match the whole name). Applied to the listed jobs, like `name_prefix`.",
+			regexValidator()),
+		"state": filterString("Only jobs in this state: `starting`, `running`, `recovering`, `success` or `dead`.",
+			stringvalidator.OneOf("starting", "running", "recovering", "success", "dead")),
+		"owner": ownerFilter(),
+		"created_after": filterString("Only jobs submitted after this time (RFC 3339, such as `2026-11-01T00:00:00Z`).",
+			rfc3339...),
+		"created_before": filterString("Only jobs submitted before this time (RFC 3339).", rfc3339...),
+		"order": filterString("Sort order: `CREATE_TIME_DESC` (DLI's default, newest first), `CREATE_TIME_ASC`, `DURATION_DESC` or `DURATION_ASC`.",
+			stringvalidator.OneOf(listOrders...)),
+		"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
+		"jobs": listedObjects("The matching jobs.", jobDataSourceAttributes()),
 	}
 }
 

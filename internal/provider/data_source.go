@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,8 +17,10 @@ import (
 
 // dataSourceSpec is what tells one data source from another; M is its model.
 type dataSourceSpec[M any] struct {
-	typeName string // after the provider's, such as "_batch_job"
-	schema   func() dsschema.Schema
+	typeName    string // after the provider's, such as "_batch_job"
+	description string
+	attributes  func() map[string]dsschema.Attribute
+	key         map[string]dsschema.Attribute // the arguments that name the object, over attributes
 	// read fills m, which holds the configuration, from DLI; an error in diags keeps m out of state.
 	read func(ctx context.Context, c *client.Client, m *M, diags *diag.Diagnostics)
 }
@@ -41,7 +44,10 @@ func (d *dataSource[K, M]) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *dataSource[K, M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.spec().schema()
+	s := d.spec()
+	attrs := s.attributes()
+	maps.Copy(attrs, s.key)
+	resp.Schema = dsschema.Schema{MarkdownDescription: s.description, Attributes: attrs}
 }
 
 func (d *dataSource[K, M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

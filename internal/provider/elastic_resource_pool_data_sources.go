@@ -25,23 +25,19 @@ func NewElasticResourcePoolDataSource() datasource.DataSource {
 type poolData struct{}
 
 func (poolData) dataSourceSpec() dataSourceSpec[poolFields] {
-	return dataSourceSpec[poolFields]{typeName: "_elastic_resource_pool", schema: func() schema.Schema {
-		attrs := poolDataAttributes()
-		attrs["name"] = schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
-			MarkdownDescription: "Name of the pool (compared without regard to case)."}
-		return schema.Schema{
-			MarkdownDescription: "Reads one DLI elastic resource pool by name (DLI has no request for one pool: it is " +
-				"found in the list). The attributes are those of the `dli_elastic_resource_pool` resource.",
-			Attributes: attrs,
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *poolFields, diags *diag.Diagnostics) {
-		p, err := c.GetPool(ctx, m.Name.ValueString())
-		if err != nil {
-			readError(diags, "elastic resource pool", m.Name.ValueString(), err)
-			return
-		}
-		m.apply(ctx, p)
-	}}
+	return dataSourceSpec[poolFields]{typeName: "_elastic_resource_pool", attributes: poolDataAttributes,
+		key: map[string]schema.Attribute{"name": schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
+			MarkdownDescription: "Name of the pool (compared without regard to case)."}},
+		description: "Reads one DLI elastic resource pool by name (DLI has no request for one pool: it is " +
+			"found in the list). The attributes are those of the `dli_elastic_resource_pool` resource.",
+		read: func(ctx context.Context, c *client.Client, m *poolFields, diags *diag.Diagnostics) {
+			p, err := c.GetPool(ctx, m.Name.ValueString())
+			if err != nil {
+				readError(diags, "elastic resource pool", m.Name.ValueString(), err)
+				return
+			}
+			m.apply(ctx, p)
+		}}
 }
 
 // NewElasticResourcePoolsDataSource returns the dli_elastic_resource_pools data source.
@@ -58,11 +54,11 @@ type poolsDataModel struct {
 }
 
 func (poolsData) dataSourceSpec() dataSourceSpec[poolsDataModel] {
-	return dataSourceSpec[poolsDataModel]{typeName: "_elastic_resource_pools", schema: func() schema.Schema {
-		return schema.Schema{
-			MarkdownDescription: "Lists the project's DLI elastic resource pools, following every page. Each pool has " +
-				"the attribute names of the `dli_elastic_resource_pool` resource.",
-			Attributes: map[string]schema.Attribute{
+	return dataSourceSpec[poolsDataModel]{typeName: "_elastic_resource_pools",
+		description: "Lists the project's DLI elastic resource pools, following every page. Each pool has " +
+			"the attribute names of the `dli_elastic_resource_pool` resource.",
+		attributes: func() map[string]schema.Attribute {
+			return map[string]schema.Attribute{
 				"name": filterString("Only pools whose name contains this text (filtered by DLI).",
 					stringvalidator.LengthBetween(1, 128)),
 				"status": filterString("Only pools in this status: `CREATING`, `AVAILABLE`, `SCALING` or `FAILED`.",
@@ -70,19 +66,18 @@ func (poolsData) dataSourceSpec() dataSourceSpec[poolsDataModel] {
 				"tags":  filterTags("Only pools that carry every one of these tags (filtered by DLI).", mapvalidator.NoNullValues()),
 				"names": listedIDs("Names of the pools."),
 				"pools": listedObjects("The pools.", poolDataAttributes()),
-			},
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *poolsDataModel, diags *diag.Diagnostics) {
-		ps, err := c.ListPools(ctx, m.options(ctx, diags))
-		if err != nil {
-			diags.AddError("Error listing elastic resource pools", err.Error())
-			return
-		}
-		m.Names, m.Pools = collect(ps, nil, func(p *client.ElasticResourcePool) string { return p.Name },
-			func(p *client.ElasticResourcePool) poolFields {
-				var f poolFields
-				f.apply(ctx, p)
-				return f
-			})
-	}}
+			}
+		}, read: func(ctx context.Context, c *client.Client, m *poolsDataModel, diags *diag.Diagnostics) {
+			ps, err := c.ListPools(ctx, m.options(ctx, diags))
+			if err != nil {
+				diags.AddError("Error listing elastic resource pools", err.Error())
+				return
+			}
+			m.Names, m.Pools = collect(ps, nil, func(p *client.ElasticResourcePool) string { return p.Name },
+				func(p *client.ElasticResourcePool) poolFields {
+					var f poolFields
+					f.apply(ctx, p)
+					return f
+				})
+		}}
 }

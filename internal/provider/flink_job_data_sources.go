@@ -77,23 +77,19 @@ type (
 )
 
 func (flinkJobData) dataSourceSpec() dataSourceSpec[flinkJobDataModel] {
-	return dataSourceSpec[flinkJobDataModel]{typeName: "_flink_job", schema: func() dsschema.Schema {
-		attrs := flinkJobDataAttributes()
-		attrs["id"] = dsschema.StringAttribute{Required: true, MarkdownDescription: "ID of the Flink job to read (an integer, as a string).",
-			Validators: []validator.String{flinkJobIDValidator()}}
-		return dsschema.Schema{
-			MarkdownDescription: "Reads one Flink job, SQL or Jar, created by Terraform or not: its arguments, status and " +
-				"last savepoint. The attributes of the other kind are null. One API request.",
-			Attributes: attrs,
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *flinkJobDataModel, diags *diag.Diagnostics) {
-		job, err := c.GetFlinkJob(ctx, m.ID.ValueString())
-		if err != nil {
-			lookupError(diags, "Flink job", m.ID.ValueString(), err)
-			return
-		}
-		*m = flinkJobDataFrom(job)
-	}}
+	return dataSourceSpec[flinkJobDataModel]{typeName: "_flink_job", attributes: flinkJobDataAttributes,
+		key: map[string]dsschema.Attribute{"id": dsschema.StringAttribute{Required: true,
+			MarkdownDescription: "ID of the Flink job to read (an integer, as a string).", Validators: []validator.String{flinkJobIDValidator()}}},
+		description: "Reads one Flink job, SQL or Jar, created by Terraform or not: its arguments, status and " +
+			"last savepoint. The attributes of the other kind are null. One API request.",
+		read: func(ctx context.Context, c *client.Client, m *flinkJobDataModel, diags *diag.Diagnostics) {
+			job, err := c.GetFlinkJob(ctx, m.ID.ValueString())
+			if err != nil {
+				lookupError(diags, "Flink job", m.ID.ValueString(), err)
+				return
+			}
+			*m = flinkJobDataFrom(job)
+		}}
 }
 
 // NewFlinkJobsDataSource returns the dli_flink_jobs data source.
@@ -106,7 +102,9 @@ type flinkJobsDataModel struct {
 }
 
 func (flinkJobsData) dataSourceSpec() dataSourceSpec[flinkJobsDataModel] {
-	return dataSourceSpec[flinkJobsDataModel]{typeName: "_flink_jobs", schema: flinkJobsSchema,
+	return dataSourceSpec[flinkJobsDataModel]{typeName: "_flink_jobs", attributes: flinkJobsAttributes,
+		description: "Lists Flink jobs of the project (SQL and Jar), filtered by DLI, following every page of " +
+			"its `offset`/`limit` paging. Each job has the attribute names of the `dli_flink_sql_job` and `dli_flink_jar_job` resources.",
 		read: func(ctx context.Context, c *client.Client, m *flinkJobsDataModel, diags *diag.Diagnostics) {
 			jobs, err := c.ListFlinkJobs(ctx, m.options())
 			if err != nil {
@@ -117,25 +115,21 @@ func (flinkJobsData) dataSourceSpec() dataSourceSpec[flinkJobsDataModel] {
 		}}
 }
 
-func flinkJobsSchema() dsschema.Schema {
+func flinkJobsAttributes() map[string]dsschema.Attribute {
 	statuses := []string{}
 	for _, s := range []client.FlinkJobStatus{client.FlinkInit, client.FlinkSubmitting, client.FlinkSubmitFail, client.FlinkRunning,
 		client.FlinkRunningException, client.FlinkDownloading, client.FlinkIdle, client.FlinkCanceling, client.FlinkCancelSuccess,
 		client.FlinkCancelFail, client.FlinkSavepointing, client.FlinkArrearageStopped, client.FlinkArrearageRecovering, client.FlinkFinish} {
 		statuses = append(statuses, string(s))
 	}
-	return dsschema.Schema{
-		MarkdownDescription: "Lists Flink jobs of the project (SQL and Jar), filtered by DLI, following every page of " +
-			"its `offset`/`limit` paging. Each job has the attribute names of the `dli_flink_sql_job` and `dli_flink_jar_job` resources.",
-		Attributes: map[string]dsschema.Attribute{
-			"name":   filterString("Only jobs with this name.", stringvalidator.LengthBetween(1, maxFlinkNameLength)),
-			"queue":  filterString("Only jobs of this queue.", stringvalidator.LengthAtLeast(1)),
-			"status": filterString("Only jobs in this status, such as `job_running`.", stringvalidator.OneOf(statuses...)),
-			"job_type": filterString("Only jobs of this type. "+descFlinkJobType,
-				stringvalidator.OneOf(client.FlinkJobTypeOpenSourceSQL, client.FlinkJobTypeSQL, client.FlinkJobTypeEdgeSQL, client.FlinkJobTypeJar)),
-			"tags": filterTags("Only jobs with all these tags (filtered by DLI).", mapvalidator.NoNullValues()),
-			"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
-			"jobs": listedObjects("The matching jobs, newest first.", flinkJobDataAttributes()),
-		},
+	return map[string]dsschema.Attribute{
+		"name":   filterString("Only jobs with this name.", stringvalidator.LengthBetween(1, maxFlinkNameLength)),
+		"queue":  filterString("Only jobs of this queue.", stringvalidator.LengthAtLeast(1)),
+		"status": filterString("Only jobs in this status, such as `job_running`.", stringvalidator.OneOf(statuses...)),
+		"job_type": filterString("Only jobs of this type. "+descFlinkJobType,
+			stringvalidator.OneOf(client.FlinkJobTypeOpenSourceSQL, client.FlinkJobTypeSQL, client.FlinkJobTypeEdgeSQL, client.FlinkJobTypeJar)),
+		"tags": filterTags("Only jobs with all these tags (filtered by DLI).", mapvalidator.NoNullValues()),
+		"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
+		"jobs": listedObjects("The matching jobs, newest first.", flinkJobDataAttributes()),
 	}
 }

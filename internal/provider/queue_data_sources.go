@@ -26,29 +26,25 @@ func NewQueueDataSource() datasource.DataSource { return &dataSource[queueData, 
 type queueData struct{}
 
 func (queueData) dataSourceSpec() dataSourceSpec[queueFields] {
-	return dataSourceSpec[queueFields]{typeName: "_queue", schema: func() schema.Schema {
-		attrs := queueDataAttributes()
-		attrs["name"] = schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
-			MarkdownDescription: "Name of the queue (compared without regard to case)."}
-		return schema.Schema{
-			MarkdownDescription: "Reads one DLI queue by name: its detail, and the list for platform, feature, engine " +
-				"and labels. The attributes are those of the `dli_queue` resource.",
-			Attributes: attrs,
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *queueFields, diags *diag.Diagnostics) {
-		name := m.Name.ValueString()
-		q, err := c.GetQueue(ctx, name)
-		if err == nil {
-			var listed *client.Queue
-			if listed, err = c.FindQueue(ctx, name); err == nil {
-				m.applyDetail(q)
-				m.applyListed(listed)
+	return dataSourceSpec[queueFields]{typeName: "_queue", attributes: queueDataAttributes,
+		key: map[string]schema.Attribute{"name": schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
+			MarkdownDescription: "Name of the queue (compared without regard to case)."}},
+		description: "Reads one DLI queue by name: its detail, and the list for platform, feature, engine " +
+			"and labels. The attributes are those of the `dli_queue` resource.",
+		read: func(ctx context.Context, c *client.Client, m *queueFields, diags *diag.Diagnostics) {
+			name := m.Name.ValueString()
+			q, err := c.GetQueue(ctx, name)
+			if err == nil {
+				var listed *client.Queue
+				if listed, err = c.FindQueue(ctx, name); err == nil {
+					m.applyDetail(q)
+					m.applyListed(listed)
+				}
 			}
-		}
-		if err != nil {
-			diags.AddError("Error reading queue", fmt.Sprintf("Could not read queue %s: %s", name, err))
-		}
-	}}
+			if err != nil {
+				diags.AddError("Error reading queue", fmt.Sprintf("Could not read queue %s: %s", name, err))
+			}
+		}}
 }
 
 // NewQueuesDataSource returns the dli_queues data source.
@@ -63,29 +59,28 @@ type queuesDataModel struct {
 }
 
 func (queuesData) dataSourceSpec() dataSourceSpec[queuesDataModel] {
-	return dataSourceSpec[queuesDataModel]{typeName: "_queues", schema: func() schema.Schema {
-		return schema.Schema{
-			MarkdownDescription: "Lists the project's DLI queues, following every page. Each queue has the attribute " +
-				"names of the `dli_queue` resource.",
-			Attributes: map[string]schema.Attribute{
+	return dataSourceSpec[queuesDataModel]{typeName: "_queues",
+		description: "Lists the project's DLI queues, following every page. Each queue has the attribute " +
+			"names of the `dli_queue` resource.",
+		attributes: func() map[string]schema.Attribute {
+			return map[string]schema.Attribute{
 				"type": filterString("`sql`, `general` or `all` (default). DLI itself lists only SQL queues unless "+
 					"asked, so the default here asks for every type.", stringvalidator.OneOf("sql", "general", "all")),
 				"tags":   filterTags("Only queues that carry every one of these tags (filtered by DLI).", mapvalidator.NoNullValues()),
 				"names":  listedIDs("Names of the queues, in DLI's order (by name)."),
 				"queues": listedObjects("The queues.", queueDataAttributes()),
-			},
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *queuesDataModel, diags *diag.Diagnostics) {
-		qs, err := c.ListQueues(ctx, m.options(ctx, diags))
-		if err != nil {
-			diags.AddError("Error listing queues", err.Error())
-			return
-		}
-		m.Names, m.Queues = collect(qs, nil, func(q *client.Queue) string { return q.Name }, func(q *client.Queue) queueFields {
-			var f queueFields
-			f.applyDetail(q)
-			f.applyListed(q)
-			return f
-		})
-	}}
+			}
+		}, read: func(ctx context.Context, c *client.Client, m *queuesDataModel, diags *diag.Diagnostics) {
+			qs, err := c.ListQueues(ctx, m.options(ctx, diags))
+			if err != nil {
+				diags.AddError("Error listing queues", err.Error())
+				return
+			}
+			m.Names, m.Queues = collect(qs, nil, func(q *client.Queue) string { return q.Name }, func(q *client.Queue) queueFields {
+				var f queueFields
+				f.applyDetail(q)
+				f.applyListed(q)
+				return f
+			})
+		}}
 }

@@ -38,27 +38,23 @@ func sqlJobDataSourceAttributes() map[string]schema.Attribute {
 }
 
 func (sqlJobData) dataSourceSpec() dataSourceSpec[sqlJobDataModel] {
-	return dataSourceSpec[sqlJobDataModel]{typeName: "_sql_job", schema: func() schema.Schema {
-		attributes := sqlJobDataSourceAttributes()
-		attributes["id"] = schema.StringAttribute{Required: true, MarkdownDescription: "ID of the SQL job to read (a UUID).",
-			Validators: []validator.String{sqlJobIDValidator()}}
-		return schema.Schema{
-			MarkdownDescription: "Reads one SQL job, submitted by Terraform or not: its statement, queue, database, conf and " +
-				"tags, its status and counts: `GET /v1.0/{project_id}/jobs/{job_id}/status`, plus a listing of that job for its " +
-				"engine, which the status API does not report.",
-			Attributes: attributes,
-		}
-	}, read: func(ctx context.Context, c *client.Client, m *sqlJobDataModel, diags *diag.Diagnostics) {
-		job, err := c.GetSQLJob(ctx, m.ID.ValueString())
-		if err != nil {
-			lookupError(diags, "SQL job", m.ID.ValueString(), err)
-			return
-		}
-		if job.Engine == "" {
-			job.Engine = listedSQLEngine(ctx, c, job.ID)
-		}
-		*m = sqlJobDataFromClient(job)
-	}}
+	return dataSourceSpec[sqlJobDataModel]{typeName: "_sql_job", attributes: sqlJobDataSourceAttributes,
+		key: map[string]schema.Attribute{"id": schema.StringAttribute{Required: true,
+			MarkdownDescription: "ID of the SQL job to read (a UUID).", Validators: []validator.String{sqlJobIDValidator()}}},
+		description: "Reads one SQL job, submitted by Terraform or not: its statement, queue, database, conf and " +
+			"tags, its status and counts: `GET /v1.0/{project_id}/jobs/{job_id}/status`, plus a listing of that job for its " +
+			"engine, which the status API does not report.",
+		read: func(ctx context.Context, c *client.Client, m *sqlJobDataModel, diags *diag.Diagnostics) {
+			job, err := c.GetSQLJob(ctx, m.ID.ValueString())
+			if err != nil {
+				lookupError(diags, "SQL job", m.ID.ValueString(), err)
+				return
+			}
+			if job.Engine == "" {
+				job.Engine = listedSQLEngine(ctx, c, job.ID)
+			}
+			*m = sqlJobDataFromClient(job)
+		}}
 }
 
 func sqlJobDataFromClient(job *client.SQLJob) sqlJobDataModel {

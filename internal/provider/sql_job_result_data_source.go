@@ -33,32 +33,30 @@ type sqlJobResultDataModel struct {
 }
 
 func (sqlJobResultData) dataSourceSpec() dataSourceSpec[sqlJobResultDataModel] {
-	return dataSourceSpec[sqlJobResultDataModel]{typeName: "_sql_job_result", schema: sqlJobResultSchema, read: readSQLJobResult}
+	return dataSourceSpec[sqlJobResultDataModel]{typeName: "_sql_job_result", attributes: sqlJobResultAttributes,
+		description: fmt.Sprintf("Reads the result of a `QUERY` SQL job: the first rows (at most %d) DLI keeps "+
+			"for preview (`GET /v1.0/{project_id}/jobs/{job_id}/preview`), so that a configuration can use a query's "+
+			"answer. Every cell is a string (numbers in their JSON form); a SQL `NULL` is null.", client.SQLPreviewMaxRows), read: readSQLJobResult}
 }
 
-func sqlJobResultSchema() schema.Schema {
-	return schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Reads the result of a `QUERY` SQL job: the first rows (at most %d) DLI keeps "+
-			"for preview (`GET /v1.0/{project_id}/jobs/{job_id}/preview`), so that a configuration can use a query's "+
-			"answer. Every cell is a string (numbers in their JSON form); a SQL `NULL` is null.", client.SQLPreviewMaxRows),
-		Attributes: map[string]schema.Attribute{
-			"job_id": schema.StringAttribute{Required: true, Validators: []validator.String{sqlJobIDValidator()},
-				MarkdownDescription: "ID of the QUERY job, such as `dli_sql_job.q.id`. The job must have finished."},
-			"queue": schema.StringAttribute{Optional: true, Validators: []validator.String{sqlNameValidator("queue")},
-				MarkdownDescription: "Queue that fetches the result (`queue-name`); DLI uses a system queue when unset."},
-			"max_rows": schema.Int64Attribute{Optional: true,
-				Validators:          []validator.Int64{int64validator.Between(1, client.SQLPreviewMaxRows)},
-				MarkdownDescription: fmt.Sprintf("How many rows to read, 1 to %d (the default).", client.SQLPreviewMaxRows)},
-			"job_type":  schema.StringAttribute{Computed: true, MarkdownDescription: "Job type reported with the result (`QUERY`)."},
-			"row_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of rows DLI reports for the preview."},
-			"columns": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The result's columns, in order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Column name."},
-					"type": schema.StringAttribute{Computed: true, MarkdownDescription: "Column type, such as `int` or `string`."},
-				}}},
-			"rows": schema.ListAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
-				MarkdownDescription: "The rows, each a list of cells in the order of `columns`."},
-		},
+func sqlJobResultAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"job_id": schema.StringAttribute{Required: true, Validators: []validator.String{sqlJobIDValidator()},
+			MarkdownDescription: "ID of the QUERY job, such as `dli_sql_job.q.id`. The job must have finished."},
+		"queue": schema.StringAttribute{Optional: true, Validators: []validator.String{sqlNameValidator("queue")},
+			MarkdownDescription: "Queue that fetches the result (`queue-name`); DLI uses a system queue when unset."},
+		"max_rows": schema.Int64Attribute{Optional: true,
+			Validators:          []validator.Int64{int64validator.Between(1, client.SQLPreviewMaxRows)},
+			MarkdownDescription: fmt.Sprintf("How many rows to read, 1 to %d (the default).", client.SQLPreviewMaxRows)},
+		"job_type":  schema.StringAttribute{Computed: true, MarkdownDescription: "Job type reported with the result (`QUERY`)."},
+		"row_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of rows DLI reports for the preview."},
+		"columns": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "The result's columns, in order.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Column name."},
+				"type": schema.StringAttribute{Computed: true, MarkdownDescription: "Column type, such as `int` or `string`."},
+			}}},
+		"rows": schema.ListAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+			MarkdownDescription: "The rows, each a list of cells in the order of `columns`."},
 	}
 }
 

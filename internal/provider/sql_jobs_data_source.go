@@ -39,7 +39,9 @@ type sqlJobsDataModel struct {
 }
 
 func (sqlJobsData) dataSourceSpec() dataSourceSpec[sqlJobsDataModel] {
-	return dataSourceSpec[sqlJobsDataModel]{typeName: "_sql_jobs", schema: sqlJobsSchema,
+	return dataSourceSpec[sqlJobsDataModel]{typeName: "_sql_jobs", attributes: sqlJobsAttributes,
+		description: "Lists SQL jobs of the project, filtered by DLI, following every page (`current-page`, " +
+			"100 jobs per request). Each job has the attribute names of the `dli_sql_job` resource.",
 		read: func(ctx context.Context, c *client.Client, m *sqlJobsDataModel, diags *diag.Diagnostics) {
 			jobs, err := c.ListSQLJobs(ctx, m.options())
 			if err != nil {
@@ -51,35 +53,31 @@ func (sqlJobsData) dataSourceSpec() dataSourceSpec[sqlJobsDataModel] {
 		}}
 }
 
-func sqlJobsSchema() schema.Schema {
+func sqlJobsAttributes() map[string]schema.Attribute {
 	rfc3339 := []validator.String{rfc3339Validator()}
-	return schema.Schema{
-		MarkdownDescription: "Lists SQL jobs of the project, filtered by DLI, following every page (`current-page`, " +
-			"100 jobs per request). Each job has the attribute names of the `dli_sql_job` resource.",
-		Attributes: map[string]schema.Attribute{
-			"queue": filterString("Only jobs of this queue.", sqlNameValidator("queue")),
-			"status": filterString("Only jobs in this status: `LAUNCHING`, "+
-				"`RUNNING`, `SCALING`, `FINISHED`, `FAILED` or `CANCELLED`.",
-				stringvalidator.OneOf(sqlListStatuses...)),
-			"job_type": filterString("Only jobs of this type, such as `QUERY`, "+
-				"`INSERT`, `DDL` or `DCL` (`ALL` for every type).",
-				stringvalidator.OneOf(sqlListJobTypes...)),
-			"sql_pattern": filterString("Only jobs whose statement contains this "+
-				"text (DLI matches it case-insensitively), at most 1024 characters.",
-				stringvalidator.LengthBetween(1, maxSQLPatternLength)),
-			"tags": filterTags("Only jobs with these tags. DLI matches tags loosely, so the listed jobs are checked "+
-				"for exactly these keys and values.",
-				mapvalidator.NoNullValues(), mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxTagKeyLength))),
-			"owner": ownerFilter(),
-			"start_after": filterString("Only jobs started after this time (RFC 3339, such as `2026-11-01T00:00:00Z`).",
-				rfc3339...),
-			"start_before": filterString("Only jobs started before this time (RFC 3339).", rfc3339...),
-			"order": filterString("Sort order: `start_time_desc` (DLI's default, newest first), `start_time_asc`, "+
-				"`duration_desc` or `duration_asc`.",
-				stringvalidator.OneOf(sqlListOrders...)),
-			"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
-			"jobs": listedObjects("The matching jobs.", sqlJobDataSourceAttributes()),
-		},
+	return map[string]schema.Attribute{
+		"queue": filterString("Only jobs of this queue.", sqlNameValidator("queue")),
+		"status": filterString("Only jobs in this status: `LAUNCHING`, "+
+			"`RUNNING`, `SCALING`, `FINISHED`, `FAILED` or `CANCELLED`.",
+			stringvalidator.OneOf(sqlListStatuses...)),
+		"job_type": filterString("Only jobs of this type, such as `QUERY`, "+
+			"`INSERT`, `DDL` or `DCL` (`ALL` for every type).",
+			stringvalidator.OneOf(sqlListJobTypes...)),
+		"sql_pattern": filterString("Only jobs whose statement contains this "+
+			"text (DLI matches it case-insensitively), at most 1024 characters.",
+			stringvalidator.LengthBetween(1, maxSQLPatternLength)),
+		"tags": filterTags("Only jobs with these tags. DLI matches tags loosely, so the listed jobs are checked "+
+			"for exactly these keys and values.",
+			mapvalidator.NoNullValues(), mapvalidator.KeysAre(stringvalidator.LengthBetween(1, maxTagKeyLength))),
+		"owner": ownerFilter(),
+		"start_after": filterString("Only jobs started after this time (RFC 3339, such as `2026-11-01T00:00:00Z`).",
+			rfc3339...),
+		"start_before": filterString("Only jobs started before this time (RFC 3339).", rfc3339...),
+		"order": filterString("Sort order: `start_time_desc` (DLI's default, newest first), `start_time_asc`, "+
+			"`duration_desc` or `duration_asc`.",
+			stringvalidator.OneOf(sqlListOrders...)),
+		"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
+		"jobs": listedObjects("The matching jobs.", sqlJobDataSourceAttributes()),
 	}
 }
 
