@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -107,4 +108,46 @@ func observeProgress(ctx context.Context, resp *action.InvokeResponse) context.C
 func getConfig(ctx context.Context, req action.InvokeRequest, model any, diags *diag.Diagnostics) bool {
 	diags.Append(req.Config.Get(ctx, model)...)
 	return !diags.HasError()
+}
+
+// jobEnd names how an action ends a job, for its messages.
+type jobEnd struct {
+	do, doing string // "cancel", "cancelling"
+	done      string // "Cancelled", of the job
+	end, ends string // what the job does then: "end", "ended"
+}
+
+var (
+	cancelEnd = jobEnd{do: "cancel", doing: "cancelling", done: "Cancelled", end: "end", ends: "ended"}
+	stopEnd   = jobEnd{do: "stop", doing: "stopping", done: "Stopped", end: "stop", ends: "stopped"}
+)
+
+// lookupFailed adds the error of an action that could not read the job (what, such as "batch
+// job") it was to end, reading its field ("state"); false when err is nil.
+func (e jobEnd) lookupFailed(diags *diag.Diagnostics, c *client.Client, what, field, id string, err error) bool {
+	switch {
+	case client.IsNotFound(err):
+		diags.AddError(upperFirst(what)+" not found", fmt.Sprintf("%s %s is not known to DLI in project %s: %s", upperFirst(what), id, c.ProjectID(), err))
+	case err != nil:
+		diags.AddError("Error "+e.doing+" "+what, fmt.Sprintf("Could not read the %s of %s %s: %s", field, what, id, err))
+	default:
+		return false
+	}
+	return true
+}
+
+// failed adds the error of an action whose cancel or stop of a job failed, or whose wait for the
+// job's end ran out of its timeout.
+func (e jobEnd) failed(diags *diag.Diagnostics, what, id string, timeout time.Duration, err error) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		diags.AddError(fmt.Sprintf("%s %s did not %s in time", e.done, what, e.end), fmt.Sprintf("%s %s had not %s "+
+			"within the action's timeout (%s): %s. Raise timeout to wait longer.", upperFirst(what), id, e.ends, shortDuration(timeout), err))
+		return
+	}
+	diags.AddError("Error "+e.doing+" "+what, fmt.Sprintf("Could not %s %s %s: %s", e.do, what, id, err))
+}
+
+// jobIDAttribute is the job_id argument of an action on a job.
+func jobIDAttribute(desc string, v validator.String) actionschema.StringAttribute {
+	return actionschema.StringAttribute{Required: true, MarkdownDescription: desc, Validators: []validator.String{v}}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -49,8 +48,7 @@ func (a *batchJobCancelAction) Schema(_ context.Context, _ action.SchemaRequest,
 			"resource's `action_trigger`. A cancelled job ends `dead`: a `dli_batch_job` with `rerun_on_failure = true` " +
 			"tracking it is then submitted again by the next apply.",
 		Attributes: map[string]actionschema.Attribute{
-			"job_id": actionschema.StringAttribute{Required: true, MarkdownDescription: "ID of the batch job to cancel (a UUID).",
-				Validators: []validator.String{batchJobIDValidator()}},
+			"job_id":  jobIDAttribute("ID of the batch job to cancel (a UUID).", batchJobIDValidator()),
 			"timeout": timeoutAttribute("wait for the cancelled job to end", defaultCancelTimeout),
 		},
 	}
@@ -67,11 +65,7 @@ func (a *batchJobCancelAction) Invoke(ctx context.Context, req action.InvokeRequ
 
 	state, err := a.client.GetBatchJobState(ctx, id)
 	switch {
-	case client.IsNotFound(err):
-		resp.Diagnostics.AddError("Batch job not found", fmt.Sprintf("Batch job %s is not known to DLI in project %s: %s", id, a.client.ProjectID(), err))
-		return
-	case err != nil:
-		resp.Diagnostics.AddError("Error cancelling batch job", fmt.Sprintf("Could not read the state of batch job %s: %s", id, err))
+	case cancelEnd.lookupFailed(&resp.Diagnostics, a.client, "batch job", "state", id, err):
 		return
 	case state.IsTerminal():
 		progress(resp, "Batch job %s already finished: %s", id, state)
@@ -82,12 +76,7 @@ func (a *batchJobCancelAction) Invoke(ctx context.Context, req action.InvokeRequ
 	progress(resp, "Cancelling batch job %s (state %s)", id, state)
 	final, err := a.client.CancelAndWait(observeProgress(ctx, resp), id, state)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			resp.Diagnostics.AddError("Cancelled batch job did not end in time", fmt.Sprintf("Batch job %s had not ended "+
-				"within the action's timeout (%s): %s. Raise timeout to wait longer.", id, shortDuration(timeout), err))
-			return
-		}
-		resp.Diagnostics.AddError("Error cancelling batch job", fmt.Sprintf("Could not cancel batch job %s: %s", id, err))
+		cancelEnd.failed(&resp.Diagnostics, "batch job", id, timeout, err)
 		return
 	}
 	progress(resp, "Batch job %s ended %s", id, stateDesc(final))

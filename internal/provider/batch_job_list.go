@@ -6,25 +6,17 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-var (
-	_ list.ListResource              = (*batchJobListResource)(nil)
-	_ list.ListResourceWithConfigure = (*batchJobListResource)(nil)
-)
-
 // NewBatchJobListResource returns the dli_batch_job list resource.
-func NewBatchJobListResource() list.ListResource {
-	return &batchJobListResource{}
-}
+func NewBatchJobListResource() list.ListResource { return &batchJobListResource{} }
 
-type batchJobListResource struct{ listResourceBase }
+type batchJobListResource = listResource[batchJobList, batchJobListModel, client.BatchJob]
 
 // batchJobListModel holds the filters, those of dli_batch_jobs.
 type batchJobListModel struct {
@@ -39,86 +31,58 @@ type batchJobListModel struct {
 	Order         types.String `tfsdk:"order"`
 }
 
-func (l *batchJobListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_batch_job"
-}
+type batchJobList struct{}
 
-func (l *batchJobListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = listschema.Schema{
-		MarkdownDescription: "Finds Spark batch jobs for `terraform query` (Terraform 1.14 and later), with the filters of " +
+func (batchJobList) listSpec() listSpec[batchJobListModel, client.BatchJob] {
+	return listSpec[batchJobListModel, client.BatchJob]{
+		typeName: "_batch_job",
+		description: "Finds Spark batch jobs for `terraform query` (Terraform 1.14 and later), with the filters of " +
 			"the `dli_batch_jobs` data source, following every page. Each result carries the job's identity and, with " +
 			"`include_resource` (or `-generate-config-out`), the job as `dli_batch_job` would read it after an import: " +
 			"the generated `resource` and `import` blocks plan with no change, so that jobs started by hand are adopted " +
 			"in one step. `secret_conf` values are never part of a result: DLI's copy of the conf is shown without them.",
-		Attributes: filterAttributes(NewBatchJobsDataSource()),
+		filters: NewBatchJobsDataSource,
+		plural:  "batch jobs",
+		list: func(ctx context.Context, c *client.Client, f *batchJobListModel, limit int64, _ *diag.Diagnostics) ([]client.BatchJob, error) {
+			opts := f.options()
+			if f.NamePrefix.ValueString() == "" && f.NameRegex.ValueString() == "" && limit > 0 {
+				opts.Limit = int(limit) // DLI's paging stops at the limit; a name filter must see every page
+			}
+			return c.ListBatchJobs(ctx, opts)
+		},
+		keep: func(f *batchJobListModel) func(*client.BatchJob) bool {
+			keep := nameFilter(f.NamePrefix.ValueString(), f.NameRegex.ValueString())
+			return func(job *client.BatchJob) bool { return keep(job.Name) }
+		},
+		id: func(job *client.BatchJob) string { return job.ID },
+		display: func(job *client.BatchJob) string {
+			return fmt.Sprintf("%s (%s)", firstNonEmpty(job.Name, job.ID), stateDesc(job.State))
+		},
+		// The listed job carries the submission; else one read gets it.
+		resource: func(ctx context.Context, c *client.Client, job *client.BatchJob, diags *diag.Diagnostics) any {
+			if job.Request == nil {
+				detail, err := c.GetBatchJob(ctx, job.ID)
+				if err != nil {
+					readError(diags, "batch job", job.ID, err)
+					return nil
+				}
+				job = detail
+			}
+			m := importedBatchJob(job)
+			return &m
+		},
 	}
 }
 
-func (l *batchJobListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var filters batchJobListModel
-	diags := req.Config.Get(ctx, &filters)
-	if !diags.HasError() {
-		l.ready(&diags)
-	}
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
+// options are the filters DLI applies.
+func (f *batchJobListModel) options() client.ListOptions {
 	opts := client.ListOptions{
-		Queue: filters.Queue.ValueString(), JobName: filters.Name.ValueString(), State: filters.State.ValueString(),
-		Owner: filters.Owner.ValueString(), Order: filters.Order.ValueString(),
+		Queue: f.Queue.ValueString(), JobName: f.Name.ValueString(), State: f.State.ValueString(),
+		Owner: f.Owner.ValueString(), Order: f.Order.ValueString(),
 	}
-	opts.CreatedAfter, _ = parseOptionalTime(filters.CreatedAfter)
-	opts.CreatedBefore, _ = parseOptionalTime(filters.CreatedBefore)
-	keep := nameFilter(filters.NamePrefix.ValueString(), filters.NameRegex.ValueString())
-	localFilter := filters.NamePrefix.ValueString() != "" || filters.NameRegex.ValueString() != ""
-	if !localFilter && req.Limit > 0 {
-		opts.Limit = int(req.Limit) // DLI's paging stops at the limit; a name filter must see every page
-	}
-	jobs, err := l.client.ListBatchJobs(ctx, opts)
-	if err != nil {
-		*stream = listError("Error listing batch jobs", fmt.Sprintf("Could not list batch jobs: %s", err))
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		sent := int64(0)
-		for i := range jobs {
-			if !keep(jobs[i].Name) {
-				continue
-			}
-			if req.Limit > 0 && sent >= req.Limit {
-				return
-			}
-			sent++
-			if !push(l.result(ctx, req, &jobs[i])) {
-				return
-			}
-		}
-	}
-}
-
-// result is one job: its identity, a display name and, when asked, the resource as an import
-// would read it (the listed job carries the submission; else one read gets it).
-func (l *batchJobListResource) result(ctx context.Context, req list.ListRequest, job *client.BatchJob) list.ListResult {
-	r := req.NewListResult(ctx)
-	r.DisplayName = fmt.Sprintf("%s (%s)", firstNonEmpty(job.Name, job.ID), stateDesc(job.State))
-	identity, diags := newIdentity(ctx, l.client, job.ID, nil)
-	r.Diagnostics.Append(diags...)
-	r.Diagnostics.Append(r.Identity.Set(ctx, identity)...)
-	if !req.IncludeResource || r.Diagnostics.HasError() {
-		return r
-	}
-	if job.Request == nil {
-		detail, err := l.client.GetBatchJob(ctx, job.ID)
-		if err != nil {
-			r.Diagnostics.AddError("Error reading batch job", fmt.Sprintf("Could not read batch job %s: %s", job.ID, err))
-			return r
-		}
-		job = detail
-	}
-	model := importedBatchJob(job)
-	r.Diagnostics.Append(r.Resource.Set(ctx, &model)...)
-	return r
+	opts.CreatedAfter, _ = parseOptionalTime(f.CreatedAfter)
+	opts.CreatedBefore, _ = parseOptionalTime(f.CreatedBefore)
+	return opts
 }
 
 // importedBatchJob is the resource as ImportState and the Read after it make it.

@@ -62,7 +62,7 @@ func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateSecretConf(ctx, req.Config, &resp.Diagnostics)
+	secretConf.validate(ctx, req.Config, &resp.Diagnostics)
 	var feature, image types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("feature"), &feature)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("image"), &image)...)
@@ -99,7 +99,7 @@ func (r *batchJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 func (r *batchJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan batchJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	secrets, diags := secretConfFromConfig(ctx, req.Config)
+	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
 		return

@@ -10,12 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -83,57 +81,9 @@ func secretKeysKeyValidator() validator.String {
 		rule: fmt.Sprintf("sets the key %q, which is reserved: the provider lists the key names of secret_conf there", secretKeysConfKey)}
 }
 
-// secretConfFromConfig reads secret_conf from the configuration, the only place that has it.
-func secretConfFromConfig(ctx context.Context, config tfsdk.Config) (map[string]string, diag.Diagnostics) {
-	var m map[string]string
-	diags := config.GetAttribute(ctx, path.Root("secret_conf"), &m)
-	return m, diags
-}
-
-// validateSecretConf: no key in both maps; a version to rotate the values with.
-func validateSecretConf(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var conf, secret types.Map
-	var version types.Int64
-	diags.Append(config.GetAttribute(ctx, path.Root("conf"), &conf)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("secret_conf"), &secret)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("secret_conf_version"), &version)...)
-	if diags.HasError() || secret.IsNull() || secret.IsUnknown() {
-		return
-	}
-	if !conf.IsUnknown() {
-		var both []string
-		for k := range secret.Elements() {
-			if _, ok := conf.Elements()[k]; ok {
-				both = append(both, k)
-			}
-		}
-		if len(both) > 0 {
-			sort.Strings(both)
-			diags.AddAttributeError(path.Root("secret_conf"), "Key in both conf and secret_conf",
-				fmt.Sprintf("The Spark properties %s are set in conf and in secret_conf; set each in one of them.", quoteAll(both)))
-		}
-	}
-	if version.IsNull() {
-		diags.AddAttributeWarning(path.Root("secret_conf_version"), "secret_conf without secret_conf_version",
-			"Terraform cannot see a change of a write-only value, so new secret_conf values are only sent when the job "+
-				"is submitted again. Set secret_conf_version, and change it whenever the values change.")
-	}
-}
-
 // withSecretConf is a copy of conf with the secret properties merged in and their key names listed.
 func withSecretConf(conf, secrets map[string]string) map[string]string {
-	if len(secrets) == 0 {
-		return conf
-	}
-	out := make(map[string]string, len(conf)+len(secrets)+1)
-	for k, v := range conf {
-		out[k] = v
-	}
-	for k, v := range secrets {
-		out[k] = v
-	}
-	out[secretKeysConfKey] = string(mustJSON(sortedKeys(secrets)))
-	return out
+	return withSecrets(conf, secrets, secretKeysConfKey, func(keys []string) string { return string(mustJSON(keys)) })
 }
 
 // withoutSecretConf is conf as DLI returns it, without the properties that came from

@@ -2,15 +2,11 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
 var _ action.ActionWithConfigure = (*flinkJobStopAction)(nil)
@@ -39,8 +35,7 @@ func (a *flinkJobStopAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"`dli_flink_sql_job` or `dli_flink_jar_job` with `desired_state = \"running\"` tracking the job runs it again " +
 			"on the next apply.",
 		Attributes: map[string]actionschema.Attribute{
-			"job_id": actionschema.StringAttribute{Required: true, MarkdownDescription: "ID of the Flink job to stop (an integer, as a string).",
-				Validators: []validator.String{flinkJobIDValidator()}},
+			"job_id": jobIDAttribute("ID of the Flink job to stop (an integer, as a string).", flinkJobIDValidator()),
 			"savepoint": actionschema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Take a savepoint before stopping (default `false`); the job needs checkpoint storage " +
 					"(`obs_bucket`, or `checkpoint_path` for Jar jobs). Its path is printed when the job stopped."},
@@ -60,11 +55,7 @@ func (a *flinkJobStopAction) Invoke(ctx context.Context, req action.InvokeReques
 
 	job, err := a.client.GetFlinkJob(ctx, id)
 	switch {
-	case client.IsNotFound(err):
-		resp.Diagnostics.AddError("Flink job not found", fmt.Sprintf("Flink job %s is not known to DLI in project %s: %s", id, a.client.ProjectID(), err))
-		return
-	case err != nil:
-		resp.Diagnostics.AddError("Error stopping Flink job", fmt.Sprintf("Could not read the status of Flink job %s: %s", id, err))
+	case stopEnd.lookupFailed(&resp.Diagnostics, a.client, "Flink job", "status", id, err):
 		return
 	case job.Status.IsStopped():
 		progress(resp, "Flink job %s is not running: %s", id, job.Status)
@@ -79,12 +70,7 @@ func (a *flinkJobStopAction) Invoke(ctx context.Context, req action.InvokeReques
 	progress(resp, "Stopping Flink job %s %q (status %s) %s", id, job.Name, job.Status, how)
 	final, err := a.client.StopFlinkJobAndWait(observeProgress(ctx, resp), id, savepoint, job.Status)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			resp.Diagnostics.AddError("Stopped Flink job did not stop in time", fmt.Sprintf("Flink job %s had not stopped "+
-				"within the action's timeout (%s): %s. Raise timeout to wait longer.", id, shortDuration(timeout), err))
-			return
-		}
-		resp.Diagnostics.AddError("Error stopping Flink job", fmt.Sprintf("Could not stop Flink job %s: %s", id, err))
+		stopEnd.failed(&resp.Diagnostics, "Flink job", id, timeout, err)
 		return
 	}
 	if final == nil {

@@ -8,16 +8,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
-)
-
-var (
-	_ datasource.DataSourceWithConfigure = (*flinkJobDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*flinkJobsDataSource)(nil)
 )
 
 // flinkJobDataModel is a Flink job of either kind as the data sources show it: the arguments
@@ -73,106 +69,67 @@ func flinkJobDataFrom(job *client.FlinkJob) flinkJobDataModel {
 // NewFlinkJobDataSource returns the dli_flink_job data source.
 func NewFlinkJobDataSource() datasource.DataSource { return &flinkJobDataSource{} }
 
-type flinkJobDataSource struct{ dataSourceBase }
+type (
+	flinkJobDataSource  = dataSource[flinkJobData, flinkJobDataModel]
+	flinkJobData        struct{}
+	flinkJobsDataSource = dataSource[flinkJobsData, flinkJobsDataModel]
+	flinkJobsData       struct{}
+)
 
-func (d *flinkJobDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_flink_job"
-}
-
-func (d *flinkJobDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := flinkJobDataAttributes()
-	attrs["id"] = dsschema.StringAttribute{Required: true, MarkdownDescription: "ID of the Flink job to read (an integer, as a string).",
-		Validators: []validator.String{flinkJobIDValidator()}}
-	resp.Schema = dsschema.Schema{
-		MarkdownDescription: "Reads one Flink job, SQL or Jar, created by Terraform or not: its arguments, status and " +
+func (flinkJobData) dataSourceSpec() dataSourceSpec[flinkJobDataModel] {
+	return dataSourceSpec[flinkJobDataModel]{typeName: "_flink_job", attributes: flinkJobDataAttributes,
+		key: map[string]dsschema.Attribute{"id": dsschema.StringAttribute{Required: true,
+			MarkdownDescription: "ID of the Flink job to read (an integer, as a string).", Validators: []validator.String{flinkJobIDValidator()}}},
+		description: "Reads one Flink job, SQL or Jar, created by Terraform or not: its arguments, status and " +
 			"last savepoint. The attributes of the other kind are null. One API request.",
-		Attributes: attrs,
-	}
-}
-
-func (d *flinkJobDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var id types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, pathID, &id)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
-		return
-	}
-	job, err := d.client.GetFlinkJob(ctx, id.ValueString())
-	if err != nil {
-		summary := "Error reading Flink job"
-		if client.IsNotFound(err) {
-			summary = "Flink job not found"
-		}
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("Could not read Flink job %s: %s", id.ValueString(), err))
-		return
-	}
-	m := flinkJobDataFrom(job)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		read: func(ctx context.Context, c *client.Client, m *flinkJobDataModel, diags *diag.Diagnostics) {
+			job, err := c.GetFlinkJob(ctx, m.ID.ValueString())
+			if err != nil {
+				lookupError(diags, "Flink job", m.ID.ValueString(), err)
+				return
+			}
+			*m = flinkJobDataFrom(job)
+		}}
 }
 
 // NewFlinkJobsDataSource returns the dli_flink_jobs data source.
 func NewFlinkJobsDataSource() datasource.DataSource { return &flinkJobsDataSource{} }
 
-type flinkJobsDataSource struct{ dataSourceBase }
-
 type flinkJobsDataModel struct {
-	Name    types.String        `tfsdk:"name"`
-	Queue   types.String        `tfsdk:"queue"`
-	Status  types.String        `tfsdk:"status"`
-	JobType types.String        `tfsdk:"job_type"`
-	Tags    map[string]string   `tfsdk:"tags"`
-	IDs     []string            `tfsdk:"ids"`
-	Jobs    []flinkJobDataModel `tfsdk:"jobs"`
+	flinkJobListModel
+	IDs  []string            `tfsdk:"ids"`
+	Jobs []flinkJobDataModel `tfsdk:"jobs"`
 }
 
-func (d *flinkJobsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_flink_jobs"
+func (flinkJobsData) dataSourceSpec() dataSourceSpec[flinkJobsDataModel] {
+	return dataSourceSpec[flinkJobsDataModel]{typeName: "_flink_jobs", attributes: flinkJobsAttributes,
+		description: "Lists Flink jobs of the project (SQL and Jar), filtered by DLI, following every page of " +
+			"its `offset`/`limit` paging. Each job has the attribute names of the `dli_flink_sql_job` and `dli_flink_jar_job` resources.",
+		read: func(ctx context.Context, c *client.Client, m *flinkJobsDataModel, diags *diag.Diagnostics) {
+			jobs, err := c.ListFlinkJobs(ctx, m.options())
+			if err != nil {
+				diags.AddError("Error listing Flink jobs", fmt.Sprintf("Could not list Flink jobs: %s", err))
+				return
+			}
+			m.IDs, m.Jobs = collect(jobs, nil, func(j *client.FlinkJob) string { return j.ID }, flinkJobDataFrom)
+		}}
 }
 
-func (d *flinkJobsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func flinkJobsAttributes() map[string]dsschema.Attribute {
 	statuses := []string{}
 	for _, s := range []client.FlinkJobStatus{client.FlinkInit, client.FlinkSubmitting, client.FlinkSubmitFail, client.FlinkRunning,
 		client.FlinkRunningException, client.FlinkDownloading, client.FlinkIdle, client.FlinkCanceling, client.FlinkCancelSuccess,
 		client.FlinkCancelFail, client.FlinkSavepointing, client.FlinkArrearageStopped, client.FlinkArrearageRecovering, client.FlinkFinish} {
 		statuses = append(statuses, string(s))
 	}
-	resp.Schema = dsschema.Schema{
-		MarkdownDescription: "Lists Flink jobs of the project (SQL and Jar), filtered by DLI, following every page of " +
-			"its `offset`/`limit` paging. Each job has the attribute names of the `dli_flink_sql_job` and `dli_flink_jar_job` resources.",
-		Attributes: map[string]dsschema.Attribute{
-			"name": dsschema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs with this name.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, maxFlinkNameLength)}},
-			"queue": dsschema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs of this queue.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"status": dsschema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs in this status, such as `job_running`.",
-				Validators: []validator.String{stringvalidator.OneOf(statuses...)}},
-			"job_type": dsschema.StringAttribute{Optional: true, MarkdownDescription: "Only jobs of this type. " + descFlinkJobType,
-				Validators: []validator.String{stringvalidator.OneOf(client.FlinkJobTypeOpenSourceSQL, client.FlinkJobTypeSQL,
-					client.FlinkJobTypeEdgeSQL, client.FlinkJobTypeJar)}},
-			"tags": dsschema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-				MarkdownDescription: "Only jobs with all these tags (filtered by DLI)."},
-			"ids": dsschema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "IDs of the matching jobs, in the order of `jobs`."},
-			"jobs": dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: "The matching jobs, newest first.",
-				NestedObject: dsschema.NestedAttributeObject{Attributes: flinkJobDataAttributes()}},
-		},
+	return map[string]dsschema.Attribute{
+		"name":   filterString("Only jobs with this name.", stringvalidator.LengthBetween(1, maxFlinkNameLength)),
+		"queue":  filterString("Only jobs of this queue.", stringvalidator.LengthAtLeast(1)),
+		"status": filterString("Only jobs in this status, such as `job_running`.", stringvalidator.OneOf(statuses...)),
+		"job_type": filterString("Only jobs of this type. "+descFlinkJobType,
+			stringvalidator.OneOf(client.FlinkJobTypeOpenSourceSQL, client.FlinkJobTypeSQL, client.FlinkJobTypeEdgeSQL, client.FlinkJobTypeJar)),
+		"tags": filterTags("Only jobs with all these tags (filtered by DLI).", mapvalidator.NoNullValues()),
+		"ids":  listedIDs("IDs of the matching jobs, in the order of `jobs`."),
+		"jobs": listedObjects("The matching jobs, newest first.", flinkJobDataAttributes()),
 	}
-}
-
-func (d *flinkJobsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m flinkJobsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
-		return
-	}
-	jobs, err := d.client.ListFlinkJobs(ctx, client.FlinkListOptions{Name: m.Name.ValueString(), Queue: m.Queue.ValueString(),
-		Status: m.Status.ValueString(), JobType: m.JobType.ValueString(), Tags: m.Tags})
-	if err != nil {
-		resp.Diagnostics.AddError("Error listing Flink jobs", fmt.Sprintf("Could not list Flink jobs: %s", err))
-		return
-	}
-	m.IDs, m.Jobs = make([]string, 0, len(jobs)), make([]flinkJobDataModel, 0, len(jobs))
-	for i := range jobs {
-		m.IDs = append(m.IDs, jobs[i].ID)
-		m.Jobs = append(m.Jobs, flinkJobDataFrom(&jobs[i]))
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -14,19 +13,17 @@ var (
 	_ resource.ResourceWithIdentity = (*flinkJobResource[flinkJarJobModel, *flinkJarJobModel])(nil)
 )
 
-func (r *flinkJobResource[T, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identitySchema(upperFirst(r.kind.name) + " ID (a positive integer such as 148) assigned by DLI.")
+// importSpec: the Read after an import fills the arguments and checks the job is of this
+// resource's kind.
+func (r *flinkJobResource[T, P]) importSpec() importSpec {
+	return importSpec{kind: "Flink job", idDesc: upperFirst(r.kind.name) + " ID (a positive integer such as 148) assigned by DLI.",
+		want: "a positive integer such as 148", valid: client.ValidFlinkJobID, waitFor: waitForRunning, marked: true}
 }
 
-// ImportState takes the job ID, from `terraform import`, an import block's id or its identity;
-// the Read that follows fills the arguments and checks the job is of this resource's kind.
+func (r *flinkJobResource[T, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = r.importSpec().schema()
+}
+
 func (r *flinkJobResource[T, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := importedID(ctx, req, r.client, "Flink job", "a positive integer such as 148", client.ValidFlinkJobID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for"), waitForRunning)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
+	r.importSpec().importState(ctx, r.client, req, resp)
 }

@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -63,39 +61,13 @@ func flinkSecretKeysKeyValidator() validator.String {
 			flinkSecretKeysConfigKey)}
 }
 
-// flinkSecretsFromConfig reads secret_runtime_config from the configuration, the only place that has it.
+// flinkSecretsFromConfig reads secret_runtime_config from the configuration (flink_job_resource.go
+// and flink_job_update.go call it by this name).
 func flinkSecretsFromConfig(ctx context.Context, config tfsdk.Config) (map[string]string, diag.Diagnostics) {
-	var m map[string]string
-	diags := config.GetAttribute(ctx, path.Root("secret_runtime_config"), &m)
-	return m, diags
+	return secretRuntimeConfig.fromConfig(ctx, config)
 }
 
-// validateFlinkSecrets: no key in both maps; a version to rotate the values with.
+// validateFlinkSecrets: see secretMap.validate.
 func validateFlinkSecrets(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
-	var plain, secret types.Map
-	var version types.Int64
-	diags.Append(config.GetAttribute(ctx, path.Root("runtime_config"), &plain)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("secret_runtime_config"), &secret)...)
-	diags.Append(config.GetAttribute(ctx, path.Root("secret_runtime_config_version"), &version)...)
-	if diags.HasError() || secret.IsNull() || secret.IsUnknown() {
-		return
-	}
-	if !plain.IsUnknown() {
-		var both []string
-		for k := range secret.Elements() {
-			if _, ok := plain.Elements()[k]; ok {
-				both = append(both, k)
-			}
-		}
-		if len(both) > 0 {
-			sort.Strings(both)
-			diags.AddAttributeError(path.Root("secret_runtime_config"), "Key in both runtime_config and secret_runtime_config",
-				fmt.Sprintf("The keys %s are set in runtime_config and in secret_runtime_config; set each in one of them.", quoteAll(both)))
-		}
-	}
-	if version.IsNull() {
-		diags.AddAttributeWarning(path.Root("secret_runtime_config_version"), "secret_runtime_config without secret_runtime_config_version",
-			"Terraform cannot see a change of a write-only value, so new secret_runtime_config values are only sent with "+
-				"the next update of the whole job. Set secret_runtime_config_version, and change it whenever the values change.")
-	}
+	secretRuntimeConfig.validate(ctx, config, diags)
 }

@@ -4,22 +4,17 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-var (
-	_ list.ListResourceWithConfigure = (*queueListResource)(nil)
-)
-
 // NewQueueListResource returns the dli_queue list resource.
-func NewQueueListResource() list.ListResource { return &queueListResource{} }
-
-type queueListResource struct{ listResourceBase }
+func NewQueueListResource() list.ListResource {
+	return &listResource[queueList, queueListModel, client.Queue]{}
+}
 
 // queueListModel holds the filters, those of dli_queues.
 type queueListModel struct {
@@ -27,69 +22,40 @@ type queueListModel struct {
 	Tags types.Map    `tfsdk:"tags"`
 }
 
-func (l *queueListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_queue"
-}
+type queueList struct{}
 
-func (l *queueListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = listschema.Schema{
-		MarkdownDescription: "Finds queues for `terraform query` (Terraform 1.14 and later), with the filters of the " +
+func (queueList) listSpec() listSpec[queueListModel, client.Queue] {
+	return listSpec[queueListModel, client.Queue]{
+		typeName: "_queue",
+		description: "Finds queues for `terraform query` (Terraform 1.14 and later), with the filters of the " +
 			"`dli_queues` data source, following every page. Each result carries the queue's identity (its name) and, " +
 			"with `include_resource` (or `-generate-config-out`), the queue as `dli_queue` would read it after an " +
 			"import, scaling policies and properties included, so that the generated blocks plan with no change.",
-		Attributes: filterAttributes(NewQueuesDataSource()),
-	}
-}
-
-func (l *queueListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var f queueListModel
-	diags := req.Config.Get(ctx, &f)
-	if !diags.HasError() {
-		l.ready(&diags)
-	}
-	tags := stringMapOf(ctx, f.Tags, &diags)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	typ := f.Type.ValueString()
-	if typ == "" {
-		typ = "all" // as the data source: DLI alone would list SQL queues only
-	}
-	qs, err := l.client.ListQueues(ctx, client.QueueListOptions{Type: typ, Tags: tags})
-	if err != nil {
-		*stream = listError("Error listing queues", fmt.Sprintf("Could not list queues: %s", err))
-		return
-	}
-	stream.Results = func(yield func(list.ListResult) bool) {
-		push := limited(req.Limit, yield)
-		for i := range qs {
-			if !push(l.result(ctx, req, &qs[i])) {
-				return
+		filters: NewQueuesDataSource,
+		plural:  "queues",
+		list: func(ctx context.Context, c *client.Client, f *queueListModel, _ int64, diags *diag.Diagnostics) ([]client.Queue, error) {
+			return c.ListQueues(ctx, f.options(ctx, diags))
+		},
+		id: func(q *client.Queue) string { return q.Name },
+		display: func(q *client.Queue) string {
+			return fmt.Sprintf("%s (%s, %d CUs)", q.Name, firstNonEmpty(q.Type, "queue"), q.CUCount)
+		},
+		resource: func(ctx context.Context, c *client.Client, q *client.Queue, diags *diag.Diagnostics) any {
+			var m queueResourceModel
+			diags.Append(nullResourceModel(ctx, queueResourceSchema(ctx), &m)...)
+			m.ID = types.StringValue(q.Name)
+			// The Read that follows an import: everything the queue has.
+			res := &queueResource{resourceBase{providerData{client: c}}}
+			if !res.readInto(ctx, &m, true, diags) && !diags.HasError() {
+				diags.AddError("Queue not found", fmt.Sprintf("Queue %s was listed but could not be read: DLI no longer knows it.", q.Name))
 			}
-		}
+			return &m
+		},
 	}
 }
 
-func (l *queueListResource) result(ctx context.Context, req list.ListRequest, q *client.Queue) list.ListResult {
-	r := req.NewListResult(ctx)
-	r.DisplayName = fmt.Sprintf("%s (%s, %d CUs)", q.Name, firstNonEmpty(q.Type, "queue"), q.CUCount)
-	identity, diags := newIdentity(ctx, l.client, q.Name, nil)
-	r.Diagnostics.Append(diags...)
-	r.Diagnostics.Append(r.Identity.Set(ctx, identity)...)
-	if !req.IncludeResource || r.Diagnostics.HasError() {
-		return r
-	}
-	var m queueResourceModel
-	r.Diagnostics.Append(nullResourceModel(ctx, queueResourceSchema(ctx), &m)...)
-	m.ID = types.StringValue(q.Name)
-	// The Read that follows an import: everything the queue has.
-	res := &queueResource{resourceBase{providerData{client: l.client}}}
-	if !res.readInto(ctx, &m, true, &r.Diagnostics) && !r.Diagnostics.HasError() {
-		r.Diagnostics.AddError("Queue not found", fmt.Sprintf("Queue %s was listed but could not be read: DLI no longer knows it.", q.Name))
-	}
-	if !r.Diagnostics.HasError() {
-		r.Diagnostics.Append(r.Resource.Set(ctx, &m)...)
-	}
-	return r
+// options are the filters DLI applies; without a type, queues of every type (DLI alone would
+// list SQL queues only).
+func (f *queueListModel) options(ctx context.Context, diags *diag.Diagnostics) client.QueueListOptions {
+	return client.QueueListOptions{Type: firstNonEmpty(f.Type.ValueString(), "all"), Tags: stringMapOf(ctx, f.Tags, diags)}
 }

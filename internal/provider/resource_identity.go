@@ -119,3 +119,67 @@ func checkIdentityLocation(m identityModel, c *client.Client, kind, id string, d
 		mismatch("region", r, c.Region())
 	}
 }
+
+// importSpec says how a resource is imported; its ImportState and IdentitySchema hand over to it.
+type importSpec struct {
+	kind   string // "batch job", for messages
+	idDesc string // the identity's id
+	want   string // what a valid ID looks like, for messages
+	valid  func(string) bool
+	byName bool // DLI names the object: the ID is a name, compared in lower case
+	// waitFor and jobSettings are the provider-side settings of a job an import starts from:
+	// wait_for when not empty, cancel_on_destroy and rerun_on_failure with jobSettings.
+	waitFor     string
+	jobSettings bool
+	marked      bool // the Read that follows adopts what the configuration says (importedKey)
+}
+
+func (s importSpec) schema() identityschema.Schema { return identitySchema(s.idDesc) }
+
+// importState takes the ID from `terraform import`, an import block's id or its identity; the
+// Read that follows fills the rest.
+func (s importSpec) importState(ctx context.Context, c *client.Client, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var id string
+	if s.byName {
+		id = importedName(ctx, req, c, s.kind, s.valid, &resp.Diagnostics)
+	} else {
+		id = importedID(ctx, req, c, s.kind, s.want, s.valid, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set := func(attr string, v any) { resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...) }
+	set("id", id)
+	if s.waitFor != "" {
+		set("wait_for", s.waitFor)
+	}
+	if s.jobSettings {
+		set("cancel_on_destroy", true)
+		set("rerun_on_failure", false)
+	}
+	if s.marked {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, []byte("true"))...)
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, c, id, req.Identity)...)
+}
+
+// importedName is the lower-case name an import of a queue or pool (kind) names, checked by
+// valid; the identity's location is checked as for jobs.
+func importedName(ctx context.Context, req resource.ImportStateRequest, c *client.Client, kind string,
+	valid func(string) bool, diags *diag.Diagnostics,
+) string {
+	name := importedID(ctx, req, c, kind, "", func(string) bool { return true }, diags)
+	if diags.HasError() {
+		return ""
+	}
+	if !valid(name) {
+		given := req.ID
+		if strings.TrimSpace(req.ID) == "" {
+			given = name
+		}
+		diags.AddError("Invalid "+kind+" name",
+			fmt.Sprintf("Import needs the name of a DLI %s (letters, digits and '_'); got %q.", kind, given))
+		return ""
+	}
+	return strings.ToLower(name)
+}

@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -37,8 +35,7 @@ func (a *sqlJobCancelAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"resource's `action_trigger`. A `dli_sql_job` tracking the job sees it `CANCELLED` on the next plan, which " +
 			"runs its statement again.",
 		Attributes: map[string]actionschema.Attribute{
-			"job_id": actionschema.StringAttribute{Required: true, MarkdownDescription: "ID of the SQL job to cancel (a UUID).",
-				Validators: []validator.String{sqlJobIDValidator()}},
+			"job_id":  jobIDAttribute("ID of the SQL job to cancel (a UUID).", sqlJobIDValidator()),
 			"timeout": timeoutAttribute("wait for the cancelled job to end", defaultCancelTimeout),
 		},
 	}
@@ -55,11 +52,7 @@ func (a *sqlJobCancelAction) Invoke(ctx context.Context, req action.InvokeReques
 
 	job, err := a.client.GetSQLJob(ctx, id)
 	switch {
-	case client.IsNotFound(err):
-		resp.Diagnostics.AddError("SQL job not found", fmt.Sprintf("SQL job %s is not known to DLI in project %s: %s", id, a.client.ProjectID(), err))
-		return
-	case err != nil:
-		resp.Diagnostics.AddError("Error cancelling SQL job", fmt.Sprintf("Could not read the status of SQL job %s: %s", id, err))
+	case cancelEnd.lookupFailed(&resp.Diagnostics, a.client, "SQL job", "status", id, err):
 		return
 	case job.Status.IsTerminal():
 		progress(resp, "SQL job %s already finished: %s", id, job.Status)
@@ -72,12 +65,7 @@ func (a *sqlJobCancelAction) Invoke(ctx context.Context, req action.InvokeReques
 	progress(resp, "Cancelling SQL job %s (status %s)", id, job.Status)
 	final, err := a.client.CancelSQLJobAndWait(observeProgress(ctx, resp), id, job.Status)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			resp.Diagnostics.AddError("Cancelled SQL job did not end in time", fmt.Sprintf("SQL job %s had not ended "+
-				"within the action's timeout (%s): %s. Raise timeout to wait longer.", id, shortDuration(timeout), err))
-			return
-		}
-		resp.Diagnostics.AddError("Error cancelling SQL job", fmt.Sprintf("Could not cancel SQL job %s: %s", id, err))
+		cancelEnd.failed(&resp.Diagnostics, "SQL job", id, timeout, err)
 		return
 	}
 	progress(resp, "SQL job %s ended %s", id, statusDesc(final))

@@ -91,7 +91,7 @@ func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	secrets, diags := secretConfFromConfig(ctx, req.Config)
+	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -35,7 +35,7 @@ const descSQLSecretConf = "Write-only Spark SQL settings (Terraform 1.11 and lat
 var _ resource.ResourceWithValidateConfig = (*sqlJobResource)(nil)
 
 func (r *sqlJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	validateSecretConf(ctx, req.Config, &resp.Diagnostics)
+	secretConf.validate(ctx, req.Config, &resp.Diagnostics)
 }
 
 // withSQLSecretConfAttributes adds secret_conf and secret_conf_version to dli_sql_job.
@@ -79,18 +79,7 @@ func withoutSQLSecretConf(conf map[string]string, extra ...string) map[string]st
 // withListedSecrets is a copy of conf with secrets merged in and their key names listed under
 // listKey, separated by ':'.
 func withListedSecrets(listKey string, conf, secrets map[string]string) map[string]string {
-	if len(secrets) == 0 {
-		return conf
-	}
-	out := make(map[string]string, len(conf)+len(secrets)+1)
-	for k, v := range conf {
-		out[k] = v
-	}
-	for k, v := range secrets {
-		out[k] = v
-	}
-	out[listKey] = strings.Join(sortedKeys(secrets), ":")
-	return out
+	return withSecrets(conf, secrets, listKey, func(keys []string) string { return strings.Join(keys, ":") })
 }
 
 // withoutListedSecrets is conf as DLI returns it, without the secret keys (those listed under
