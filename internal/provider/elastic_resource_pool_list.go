@@ -47,6 +47,7 @@ func (poolList) listSpec() listSpec[poolListModel, client.ElasticResourcePool] {
 			}
 			m, d := importedPool(ctx, detail)
 			diags.Append(d...)
+			m.Tags, _ = readPoolTags(ctx, c, detail, m.Tags, diags) // as the Read after an import
 			return &m
 		},
 	}
