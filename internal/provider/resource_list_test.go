@@ -66,7 +66,8 @@ func adoptCases(t *testing.T) map[string]adoptCase {
   }`},
 		"elastic_resource_pool": {address: poolAddress, typ: "dli_elastic_resource_pool",
 			made: func(tg *acctest.Target) string {
-				return poolConfig(tg, queueName("tf_acc_adopt"), 64, 128, `  description = "adopted"`)
+				return poolConfig(tg, queueName("tf_acc_adopt"), 64, 128, `  description = "adopted"
+  tags        = { team = "adopt" }`)
 			},
 			query: ""},
 	}
