@@ -267,7 +267,9 @@ func flinkDescription(kind, body string) string {
 		"`terraform destroy` stops a job that runs (with a savepoint when `savepoint_on_destroy`), waits until it is " +
 		"stopped, then deletes it. A job DLI no longer knows (`DLI.16001`) is forgotten.\n\n" +
 		"Import takes the job ID (an integer). Refresh reads every argument back, so changes made outside Terraform, " +
-		"a stop included, show in the next plan."
+		"a stop included, show in the next plan. DLI does not know `secret_runtime_config_version`: right after an " +
+		"import, a configured one is adopted without an update or a restart (DLI keeps the secret values the job was " +
+		"given, and `runtime_config` leaves out their keys); change it afterwards to send new values."
 }
 
 // flinkReservedKeyValidator refuses the submission marker in runtime_config.
