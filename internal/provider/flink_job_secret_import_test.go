@@ -19,17 +19,16 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// runFlinkOutsideTerraform creates and runs a Flink SQL job with a secret as the provider sends
-// it (the value in runtime_config, its key listed), and waits until it runs.
-func runFlinkOutsideTerraform(t *testing.T, tg *acctest.Target, name, value string) string {
+// runFlinkOutsideTerraform creates and runs a Flink SQL job with runtime configuration rc, and
+// waits until it runs.
+func runFlinkOutsideTerraform(t *testing.T, tg *acctest.Target, name string, rc map[string]string) string {
 	t.Helper()
 	c := flinkClient(t, tg)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	queue, sql, mode := tg.Queue, flinkSQL, "exclusive_cluster"
 	job, err := c.CreateFlinkJob(ctx, &client.FlinkJobRequest{Kind: client.FlinkSQL, Name: &name, Queue: &queue,
-		SQLBody: &sql, RunMode: &mode, RuntimeConfig: map[string]string{"table.exec.state.ttl": "1h",
-			flinkSecretKey: value, "terraform.secretRuntimeConfigKeys": flinkSecretKey}})
+		SQLBody: &sql, RunMode: &mode, RuntimeConfig: rc})
 	if err != nil {
 		t.Fatalf("creating outside Terraform: %v", err)
 	}
@@ -51,7 +50,8 @@ func TestAccFlinkSQLJob_secretRuntimeConfigImportAdoptsVersion(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := flinkName(t)
 	first, second := "pw-one-"+randomHex(t), "pw-two-"+randomHex(t)
-	id := runFlinkOutsideTerraform(t, tg, name, first)
+	id := runFlinkOutsideTerraform(t, tg, name, map[string]string{"table.exec.state.ttl": "1h",
+		flinkSecretKey: first, "terraform.secretRuntimeConfigKeys": flinkSecretKey})
 	cfg := func(value string, v int) string { return flinkSQLConfig(tg, name, flinkSQL, flinkSecretArgs(value, v)) }
 	importBlock := fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", flinkSQLAddress, id)
 	version := func(v int64) statecheck.StateCheck {
@@ -117,5 +117,36 @@ func TestAccFlinkSQLJob_secretRuntimeConfigImportAdoptsVersion(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// A job that DLI holds without the configured secret key (started by hand, the secret added in
+// the configuration) is not adopted: the first apply after the import sends the secret, with a
+// stop, an update and a run.
+func TestAccFlinkSQLJob_secretRuntimeConfigImportSendsMissingKey(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	value := "pw-" + randomHex(t)
+	id := runFlinkOutsideTerraform(t, tg, name, map[string]string{"table.exec.state.ttl": "1h"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             checkFlinkDestroyed(tg),
+		Steps: []resource.TestStep{{
+			Config: flinkSQLConfig(tg, name, flinkSQL, flinkSecretArgs(value, 1)) +
+				fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", flinkSQLAddress, id),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status")),
+			}},
+			Check: resource.ComposeTestCheckFunc(noSecretInState(value), flinkEmulatorConfig(tg, value),
+				func(*terraform.State) error {
+					want := []string{"POST sql-jobs", "POST jobs/run", "POST jobs/stop", "PUT sql-jobs/" + id, "POST jobs/run"}
+					if got := nonGET(flinkRequests(tg, 0)); fmt.Sprint(got) != fmt.Sprint(want) {
+						return fmt.Errorf("sent %v, want %v (the first two outside Terraform)", got, want)
+					}
+					return nil
+				}),
+		}},
 	})
 }

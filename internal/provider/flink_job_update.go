@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -46,7 +48,8 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	keepDerivedSlots(ctx, req, resp, pargs, sargs)
 	status := client.ParseFlinkJobStatus(sst.Status.ValueString())
 	restart, live := changedArguments(&plan, &state)
-	restart = withoutAdoptedVersion(ctx, req.Private, restart, pset.SecretRuntimeConfigVersion, sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
+	restart = withoutAdoptedVersion(ctx, req.Private, req.Config, restart, pset.SecretRuntimeConfigVersion,
+		sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
 	drift := pset.DesiredState.IsUnknown() || wantsAction(pset.DesiredState.ValueString(), status)
 	if len(restart)+len(live) == 0 && !drift {
 		return
@@ -113,7 +116,7 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	defer cancel()
 	planned := plan
 	restart, live := changedArguments(&plan, &state)
-	restart = withoutAdoptedVersion(ctx, req.Private, restart, pset.SecretRuntimeConfigVersion,
+	restart = withoutAdoptedVersion(ctx, req.Private, req.Config, restart, pset.SecretRuntimeConfigVersion,
 		sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
 	fail := func(what string, err error) {
 		resp.Diagnostics.AddError("Error updating "+r.kind.name, fmt.Sprintf("Could not %s %s %s: %s", what, r.kind.name, id, err))
@@ -246,23 +249,54 @@ func (r *flinkJobResource[T, P]) describeRunError(id, timeoutName string, timeou
 	return "Error running " + r.kind.name, fmt.Sprintf("Running %s %s failed: %s.", r.kind.name, id, err)
 }
 
-// flinkImportedVersionKey marks, in private state, a job imported and not updated since. DLI
-// does not know secret_runtime_config_version; while the mark is set a configured version is
-// adopted without sending the job again (DLI keeps the secret values the job was given), as
-// batch and SQL jobs adopt secret_conf_version after an import. Changing it later sends them.
-const flinkImportedVersionKey = "imported_secret_version"
+// flinkImportedVersionKey holds, in private state from an import until the first update, the
+// secret key names DLI listed for the job (a JSON array). DLI does not know
+// secret_runtime_config_version: while every configured secret key is among them, a configured
+// version is adopted without sending the job again (DLI keeps the values it was given), as batch
+// and SQL jobs adopt secret_conf_version after an import. A key DLI lacks is sent, by an update.
+const flinkImportedVersionKey = "imported_secret_keys"
+
+// importedSecretKeys is the mark's value for a job DLI reports.
+func importedSecretKeys(job *client.FlinkJob) []byte {
+	names := []string{}
+	for _, n := range strings.Split(job.Config.RuntimeConfig[flinkSecretKeysConfigKey], ":") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	b, _ := json.Marshal(names)
+	return b
+}
 
 // withoutAdoptedVersion drops secret_runtime_config_version from the restart causes while it is
-// adopted: right after an import, from null to a configured value.
-func withoutAdoptedVersion(ctx context.Context, private privateGetter, restart []string, planned, prior types.Int64, diags *diag.Diagnostics) []string {
+// adopted: right after an import, from null to a configured value, every configured secret key
+// being one DLI holds.
+func withoutAdoptedVersion(ctx context.Context, private privateGetter, config tfsdk.Config, restart []string,
+	planned, prior types.Int64, diags *diag.Diagnostics) []string {
+	var secrets types.Map
+	diags.Append(config.GetAttribute(ctx, path.Root("secret_runtime_config"), &secrets)...)
+	return withoutAdoptedVersionOf(ctx, private, secrets, restart, planned, prior, diags)
+}
+
+func withoutAdoptedVersionOf(ctx context.Context, private privateGetter, secrets types.Map, restart []string,
+	planned, prior types.Int64, diags *diag.Diagnostics) []string {
 	const version = "secret_runtime_config_version"
 	if !slices.Contains(restart, version) || !prior.IsNull() || planned.IsUnknown() || private == nil {
 		return restart
 	}
 	mark, d := private.GetKey(ctx, flinkImportedVersionKey)
 	diags.Append(d...)
-	if len(mark) == 0 {
+	var held []string
+	if len(mark) == 0 || json.Unmarshal(mark, &held) != nil {
 		return restart
+	}
+	if secrets.IsUnknown() {
+		return restart
+	}
+	for k := range secrets.Elements() {
+		if !slices.Contains(held, k) {
+			return restart
+		}
 	}
 	return slices.DeleteFunc(slices.Clone(restart), func(n string) bool { return n == version })
 }
