@@ -14,7 +14,9 @@ import (
 
 type fakePrivate map[string][]byte
 
-func (f fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return f[key], nil }
+func (f fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return f[key], nil
+}
 
 func TestFlinkAdoptedVersion(t *testing.T) {
 	ctx := context.Background()
