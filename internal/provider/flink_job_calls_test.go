@@ -167,3 +167,38 @@ func TestAccFlinkSQLJob_updateCalls(t *testing.T) {
 		},
 	})
 }
+
+// Under -refresh=false the prior state's status can be stale: a job stopped outside Terraform
+// still reads job_running. DLI's refusal to stop a stopped job is judged by the job's status, so
+// the update with a restart still updates the job and runs it.
+func TestAccFlinkSQLJob_updateWithoutRefresh(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	name := flinkName(t)
+	c := flinkClient(t, tg)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+		CheckDestroy:             checkFlinkDestroyed(tg),
+		Steps: []resource.TestStep{
+			{Config: flinkSQLConfig(tg, name, flinkSQL, ""), Check: captureIDOf(flinkSQLAddress, &id)},
+			{
+				PreConfig: func() {
+					if _, err := c.StopFlinkJobAndWait(context.Background(), id, false, ""); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: flinkSQLConfig(tg, name, flinkSQL+" -- v2", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(flinkSQLAddress, tfjsonpath.New("status"), knownvalue.StringExact("job_running"))},
+				Check: func(*terraform.State) error {
+					j := flinkJobOf(t, tg, id)
+					if !strings.HasSuffix(j.SQLBody, "-- v2") || len(j.Runs) != 2 || j.Status != "job_running" {
+						return fmt.Errorf("the job was not updated and run again: status %s, %d runs, SQL %q", j.Status, len(j.Runs), j.SQLBody)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
