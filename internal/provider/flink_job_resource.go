@@ -271,6 +271,7 @@ func (r *flinkJobResource[T, P]) Read(ctx context.Context, req resource.ReadRequ
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 	if adopt {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, flinkImportedVersionKey, importedSecretKeys(job))...)
 	}
 }
 

@@ -267,7 +267,11 @@ func flinkDescription(kind, body string) string {
 		"`terraform destroy` stops a job that runs (with a savepoint when `savepoint_on_destroy`), waits until it is " +
 		"stopped, then deletes it. A job DLI no longer knows (`DLI.16001`) is forgotten.\n\n" +
 		"Import takes the job ID (an integer). Refresh reads every argument back, so changes made outside Terraform, " +
-		"a stop included, show in the next plan."
+		"a stop included, show in the next plan. DLI does not know `secret_runtime_config_version`, so an import " +
+		"leaves it null. Right after an import, a configured version is adopted without an update or a restart when " +
+		"DLI already holds every key of `secret_runtime_config` (the keys it lists under `" + flinkSecretKeysConfigKey +
+		"`): the job keeps the values it was given. Otherwise the first apply updates the job with the configured " +
+		"values (a restart), as does any later change of the version."
 }
 
 // flinkReservedKeyValidator refuses the submission marker in runtime_config.

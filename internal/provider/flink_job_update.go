@@ -2,14 +2,18 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -40,10 +44,12 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	_, pargs, pset, _ := P(&plan).parts()
-	sid, sargs, _, sst := P(&state).parts()
+	sid, sargs, sset, sst := P(&state).parts()
 	keepDerivedSlots(ctx, req, resp, pargs, sargs)
 	status := client.ParseFlinkJobStatus(sst.Status.ValueString())
 	restart, live := changedArguments(&plan, &state)
+	restart = withoutAdoptedVersion(ctx, req.Private, req.Config, restart, pset.SecretRuntimeConfigVersion,
+		sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
 	drift := pset.DesiredState.IsUnknown() || wantsAction(pset.DesiredState.ValueString(), status)
 	if len(restart)+len(live) == 0 && !drift {
 		return
@@ -91,7 +97,7 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	}
 	pp, sp := P(&plan), P(&state)
 	pid, pargs, pset, _ := pp.parts()
-	sid, _, _, _ := sp.parts()
+	sid, _, sset, sst := sp.parts()
 	*pid = *sid
 	id := sid.ValueString()
 	// Terraform before 1.12 plans no identity.
@@ -110,16 +116,25 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	defer cancel()
 	planned := plan
 	restart, live := changedArguments(&plan, &state)
+	restart = withoutAdoptedVersion(ctx, req.Private, req.Config, restart, pset.SecretRuntimeConfigVersion,
+		sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
 	fail := func(what string, err error) {
 		resp.Diagnostics.AddError("Error updating "+r.kind.name, fmt.Sprintf("Could not %s %s %s: %s", what, r.kind.name, id, err))
 	}
 
-	job, err := r.client.GetFlinkJob(ctx, id)
-	if err != nil {
-		fail("read", err)
-		return
+	// The prior state is what the plan's refresh read: its status decides, without a read of
+	// its own. Under -refresh=false it may be stale: a stop of a job already stopped is judged by
+	// the job's status (StopFlinkJob), and the next refresh shows the rest.
+	cur, savepointPath := client.ParseFlinkJobStatus(sst.Status.ValueString()), sst.SavepointPath.ValueString()
+	var last *client.FlinkJob // the latest detail this update got
+	if !cur.IsKnown() {
+		job, err := r.client.GetFlinkJob(ctx, id)
+		if err != nil {
+			fail("read", err)
+			return
+		}
+		last, cur, savepointPath = job, job.Status, job.SavepointPath
 	}
-	cur := job.Status
 	wantRunning := pset.DesiredState.ValueString() != desiredStopped
 	savepoint := savepointWanted(pset.SavepointOnUpdate, sp.hasStorage())
 	stopped := false
@@ -130,8 +145,10 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 			fail("stop", err)
 			return
 		}
-		stopped, cur = true, after.Status
+		stopped, last, cur = true, after, after.Status
 	}
+	sent := true
+	var err error
 	switch {
 	case len(restart) > 0 || len(live) > 0 && !cur.IsActive():
 		full := pargs.request(ctx, r.kind.client, forUpdate)
@@ -141,27 +158,34 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 		err = r.client.UpdateFlinkJob(ctx, id, full)
 	case len(live) > 0:
 		err = r.client.UpdateFlinkJob(ctx, id, pargs.liveRequest(ctx, r.kind.client, live))
+	default:
+		sent = false
 	}
 	if err != nil {
 		fail("update", err)
 		if stopped {
 			resp.Diagnostics.AddWarning(r.kind.name+" left stopped", fmt.Sprintf("%s %s was stopped for the update "+
 				"and is not running now; the next apply runs it again.", r.kind.name, id))
-			r.keepStatus(ctx, &state, id)
+			// The stop's wait read the job last: its answer is the status to keep.
+			*sst = flinkStatusFrom(last)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
 		return
 	}
 	var runErr error
-	var running *client.FlinkJob
 	changed := len(restart)+len(live) > 0
 	if wantRunning && !cur.IsActive() && (stopped || changed || cur != client.FlinkFinish) {
-		resume := savepoint && (stopped || cur == client.FlinkCancelSuccess && job.SavepointPath != "")
+		resume := savepoint && (stopped || cur == client.FlinkCancelSuccess && savepointPath != "")
 		tflog.Info(ctx, "running Flink job", map[string]any{"job_id": id, "resume_savepoint": resume})
+		var running *client.FlinkJob
 		running, runErr = r.run(ctx, id, resume, pset.WaitFor.ValueString())
+		// The wait's last answer; without one (wait_for = submitted, a failed run) one read.
+		r.record(ctx, &planned, &plan, id, running)
+	} else {
+		r.recordKnown(ctx, &planned, &plan, id, *sst, last, sent)
 	}
-	r.record(ctx, &planned, &plan, id, running)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, flinkImportedVersionKey, nil)...)
 	if runErr != nil {
 		_, _, _, st := pp.parts()
 		summary, detail := r.describeRunError(id, "timeouts.update", timeout, st.Status.ValueString(), runErr)
@@ -169,14 +193,37 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	}
 }
 
-// keepStatus refreshes the status of a state kept after a failed update.
-func (r *flinkJobResource[T, P]) keepStatus(ctx context.Context, m *T, id string) {
-	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalReadTimeout)
-	defer cancel()
-	if job, err := r.client.GetFlinkJob(readCtx, id); err == nil {
-		_, _, _, st := P(m).parts()
-		*st = flinkStatusFrom(job)
+// recordKnown fills the state of an update that did not run the job from what is known without
+// a read: the plan's arguments (a PUT answers with its update_time only, dli_02_0229) and the
+// status the stop's wait read last or, without a stop, the refresh's. An argument DLI derives
+// (tm_slot_count after a sizing change) is known only by reading the job after the PUT: once.
+func (r *flinkJobResource[T, P]) recordKnown(ctx context.Context, planned, m *T, id string, prior flinkStatusModel, last *client.FlinkJob, sent bool) {
+	if sent && unknownArgument(planned) {
+		r.record(ctx, planned, m, id, nil)
+		return
 	}
+	known := *planned
+	_, _, _, st := P(&known).parts()
+	*st = prior
+	if last != nil {
+		*st = flinkStatusFrom(last)
+	}
+	*m = *planned
+	fillUnknowns(m, &known)
+	nullUnknowns(m)
+}
+
+// unknownArgument reports a job argument the plan leaves to DLI.
+func unknownArgument[T any](m *T) bool {
+	for name, fv := range fieldsOf(m) {
+		if slices.Contains(flinkSettings, name) || slices.Contains(flinkComputed, name) {
+			continue
+		}
+		if v, ok := fv.Interface().(attr.Value); ok && v.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }
 
 // describeRunError explains a run that did not reach wait_for.
@@ -200,4 +247,56 @@ func (r *flinkJobResource[T, P]) describeRunError(id, timeoutName string, timeou
 			"Raise %s to wait longer.", r.kind.name, id, timeoutName, timeout, last, timeoutName)
 	}
 	return "Error running " + r.kind.name, fmt.Sprintf("Running %s %s failed: %s.", r.kind.name, id, err)
+}
+
+// flinkImportedVersionKey holds, in private state from an import until the first update, the
+// secret key names DLI listed for the job (a JSON array). DLI does not know
+// secret_runtime_config_version: while every configured secret key is among them, a configured
+// version is adopted without sending the job again (DLI keeps the values it was given), as batch
+// and SQL jobs adopt secret_conf_version after an import. A key DLI lacks is sent, by an update.
+const flinkImportedVersionKey = "imported_secret_keys"
+
+// importedSecretKeys is the mark's value for a job DLI reports.
+func importedSecretKeys(job *client.FlinkJob) []byte {
+	names := []string{}
+	for _, n := range strings.Split(job.Config.RuntimeConfig[flinkSecretKeysConfigKey], ":") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	b, _ := json.Marshal(names)
+	return b
+}
+
+// withoutAdoptedVersion drops secret_runtime_config_version from the restart causes while it is
+// adopted: right after an import, from null to a configured value, every configured secret key
+// being one DLI holds.
+func withoutAdoptedVersion(ctx context.Context, private privateGetter, config tfsdk.Config, restart []string,
+	planned, prior types.Int64, diags *diag.Diagnostics) []string {
+	var secrets types.Map
+	diags.Append(config.GetAttribute(ctx, path.Root("secret_runtime_config"), &secrets)...)
+	return withoutAdoptedVersionOf(ctx, private, secrets, restart, planned, prior, diags)
+}
+
+func withoutAdoptedVersionOf(ctx context.Context, private privateGetter, secrets types.Map, restart []string,
+	planned, prior types.Int64, diags *diag.Diagnostics) []string {
+	const version = "secret_runtime_config_version"
+	if !slices.Contains(restart, version) || !prior.IsNull() || planned.IsUnknown() || private == nil {
+		return restart
+	}
+	mark, d := private.GetKey(ctx, flinkImportedVersionKey)
+	diags.Append(d...)
+	var held []string
+	if len(mark) == 0 || json.Unmarshal(mark, &held) != nil {
+		return restart
+	}
+	if secrets.IsUnknown() {
+		return restart
+	}
+	for k := range secrets.Elements() {
+		if !slices.Contains(held, k) {
+			return restart
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(restart), func(n string) bool { return n == version })
 }

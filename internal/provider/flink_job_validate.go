@@ -6,7 +6,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
@@ -15,7 +17,12 @@ import (
 func (r *flinkJobResource[T, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m T
 	p := P(&m)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	config, err := withoutSecretRuntimeConfig(req.Config)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading the configuration", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -59,6 +66,21 @@ func (r *flinkJobResource[T, P]) ValidateConfig(ctx context.Context, req resourc
 		resp.Diagnostics.AddAttributeError(path.Root("run_mode"), "Run mode not available for this job type",
 			`run_mode = "shared_cluster" runs only jobs of job_type = "flink_sql_job".`)
 	}
+}
+
+// withoutSecretRuntimeConfig is the configuration with secret_runtime_config null. The model holds
+// the write-only map as plain strings, which cannot carry the unknown values it has at validation
+// when they come from an ephemeral variable or another resource; validateFlinkSecrets reads it
+// on its own.
+func withoutSecretRuntimeConfig(config tfsdk.Config) (tfsdk.Config, error) {
+	secret := tftypes.NewAttributePath().WithAttributeName("secret_runtime_config")
+	raw, err := tftypes.Transform(config.Raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if p.Equal(secret) {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	return tfsdk.Config{Raw: raw, Schema: config.Schema}, err
 }
 
 func validateImage(m *flinkJarJobModel, resp *resource.ValidateConfigResponse) {
