@@ -150,3 +150,8 @@ func TestAccFlinkSQLJob_secretRuntimeConfigImportSendsMissingKey(t *testing.T) {
 		}},
 	})
 }
+
+// flinkEmulatorConfig checks that DLI holds the secret and the list of secret key names.
+func flinkEmulatorConfig(tg *acctest.Target, value string) resource.TestCheckFunc {
+	return func(s *terraform.State) error { return secretKinds()["flink_sql"].received(nil, tg, s, value) }
+}
