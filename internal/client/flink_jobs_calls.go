@@ -215,25 +215,15 @@ func (c *Client) DeleteFlinkJob(ctx context.Context, id string) error {
 	return err
 }
 
-// GetFlinkJobTags reads a job's tags through the v3 tag API, GET
-// /v3/{project_id}/dli_flink_job/{job_id}/tags ({"tags":[{key,value}],
-// "count":n}): the job's detail does not carry them.
+// GetFlinkJobTags reads a job's tags through the v3 tag API (tags.go): the
+// job's detail does not carry them. The tags change through CreateTags and
+// DeleteTags with FlinkJobTags(id).
 func (c *Client) GetFlinkJobTags(ctx context.Context, id string) (map[string]string, error) {
-	const op = "get Flink job tags"
-	if err := checkFlinkID(op, id); err != nil {
+	if err := checkFlinkID("get Flink job tags", id); err != nil {
 		return nil, err
 	}
-	call := flinkCall(op, id, http.MethodGet)
-	call.version, call.segments = "v3", []string{"dli_flink_job", id, "tags"}
-	var out struct {
-		Tags json.RawMessage `json:"tags"`
-	}
-	if _, err := c.do(ctx, call, &out); err != nil {
-		return nil, err
-	}
-	tags := decodeKeyValues(out.Tags)
-	if tags == nil {
-		tags = map[string]string{}
-	}
-	return tags, nil
+	return c.GetTags(ctx, FlinkJobTags(id))
 }
+
+// FlinkJobTags is the tag API's target for the Flink job id.
+func FlinkJobTags(id string) TagTarget { return TagTarget{Type: TagFlinkJob, ID: id} }

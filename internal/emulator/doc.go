@@ -306,7 +306,8 @@
 // "error_msg"} with 400. Job IDs are integers from 100 up, never reused (not
 // even after a reset). The detail has no tags (as documented); GET
 // /v3/{project_id}/dli_flink_job/{job_id}/tags answers {"tags":[{"key",
-// "value"}…],"count":n}. Admin: GET /_emulator/jobs/flink (runs,
+// "value"}…],"count":n}, and POST …/tags/create and …/tags/delete change
+// them with the rules of the queue and pool tags (204). Admin: GET /_emulator/jobs/flink (runs,
 // savepoints, tags, runtime_config; never the SQL body);
 // Server.FlinkJobs/FlinkJob. The after-commit fault applies to every
 // route that changes something, the PUT updates included.

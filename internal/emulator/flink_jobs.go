@@ -39,6 +39,8 @@ func (f *flinkService) register(rt *routes) {
 	rt.read("GET "+base+"/jobs", f.handleList)
 	// The job's tags through the v3 tag API (§9): the detail has none.
 	rt.read("GET /v3/{project_id}/dli_flink_job/{job_id}/tags", f.handleTags)
+	rt.write("POST /v3/{project_id}/dli_flink_job/{job_id}/tags/create", func(c *call) response { return f.handleTagChange(c, true) })
+	rt.write("POST /v3/{project_id}/dli_flink_job/{job_id}/tags/delete", func(c *call) response { return f.handleTagChange(c, false) })
 }
 
 // Flink job statuses (§3.9). The emulator reaches the first nine; the

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -141,22 +140,8 @@ func (s *tagService) handleChange(c *call, typ string, creating bool) response {
 	if e != nil {
 		return *e
 	}
-	found := s.edit(typ, id, func(have *[]tag) {
-		// A new slice: copies of the object (sorted) may still read the old one.
-		next := slices.Clone(*have)
-		for _, t := range tags {
-			i := slices.IndexFunc(next, func(h tag) bool { return h.Key == t.Key })
-			switch {
-			case !creating && i >= 0:
-				next = slices.Delete(next, i, i+1)
-			case creating && i >= 0:
-				next[i].Value = t.Value
-			case creating:
-				next = append(next, t)
-			}
-		}
-		*have = next
-	})
+	// A new slice: copies of the object (sorted) may still read the old one.
+	found := s.edit(typ, id, func(have *[]tag) { *have = mergeTags(*have, tags, creating) })
 	if !found {
 		return tagMissing(typ, id)
 	}

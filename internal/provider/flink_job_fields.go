@@ -47,8 +47,8 @@ func changedArguments[T any](plan, state *T) (restart, live []string) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if slices.Contains(flinkSettings, name) || slices.Contains(flinkComputed, name) {
-			continue
+		if slices.Contains(flinkSettings, name) || slices.Contains(flinkComputed, name) || name == "tags" {
+			continue // tags change through the tag API (Update), never with a PUT or a restart
 		}
 		pv, ok1 := pf[name].Interface().(attr.Value)
 		sv, ok2 := sf[name].Interface().(attr.Value)

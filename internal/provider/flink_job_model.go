@@ -223,8 +223,6 @@ func (a *flinkArgsModel) liveRequest(ctx context.Context, kind client.FlinkJobKi
 			r.ResumeCheckpoint = boolArg(a.ResumeCheckpoint)
 		case "resume_max_num":
 			r.ResumeMaxNum = intArg(a.ResumeMaxNum)
-		case "tags":
-			r.Tags = mapArg(ctx, a.Tags, forUpdate)
 		}
 	}
 	return r

@@ -160,9 +160,9 @@ func TestFlinkChangedArguments(t *testing.T) {
 		{"sql", func(m *flinkSQLJobModel) { m.SQL = types.StringValue("b") }, []string{"sql"}, nil},
 		{"unknown sql", func(m *flinkSQLJobModel) { m.SQL = types.StringUnknown() }, []string{"sql"}, nil},
 		{"smn_topic", func(m *flinkSQLJobModel) { m.SMNTopic = types.StringValue("t") }, nil, []string{"smn_topic"}},
-		{"tags restart", func(m *flinkSQLJobModel) {
+		{"tags: through the tag API, neither a restart nor a PUT", func(m *flinkSQLJobModel) {
 			m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringValue("b")})
-		}, []string{"tags"}, nil},
+		}, nil, nil},
 		{"settings and status are not arguments", func(m *flinkSQLJobModel) {
 			m.WaitFor, m.DesiredState, m.Status = types.StringValue("submitted"), types.StringValue("stopped"), types.StringUnknown()
 		}, nil, nil},

@@ -53,8 +53,8 @@ var (
 		"secret_runtime_config", "secret_runtime_config_version"}
 	flinkComputed = []string{"id", "status", "status_description", "create_time", "start_time", "savepoint_path", "restart_times"}
 	// flinkLive are the arguments DLI lets change on a running job (what Huawei's provider sends
-	// without stopping; dli-more-api.md §3.3, UNCONFIRMED by the API reference). Any other change,
-	// tags included (Huawei's provider changes them through another API), stops the job first.
+	// without stopping; dli-more-api.md §3.3, UNCONFIRMED by the API reference). Tags change
+	// through DLI's tag API (§9), on a running job too; any other change stops the job first.
 	flinkLive = []string{"smn_topic", "restart_when_exception", "resume_checkpoint", "resume_max_num"}
 )
 
@@ -134,7 +134,9 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 			Validators: []validator.Map{mapvalidator.NoNullValues(),
 				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1), flinkReservedKeyValidator(), flinkSecretKeysKeyValidator())}},
 		"tags": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-			MarkdownDescription: "Tags of the job. Refresh reads them through DLI's tag API (one more request, only for a job with tags in state)."},
+			MarkdownDescription: "Tags of the job, changed in place through DLI's tag API without a restart (only the keys that " +
+				"change: removed ones deleted, then new ones set). Refresh reads them through the same API (one more request, " +
+				"only for a job with tags in state, and after an import)."},
 		"resource_config":      flinkResourceConfigAttribute(),
 		"execution_agency_urn": optString("IAM agency the job runs as (Flink 1.15 and later).", stringvalidator.LengthAtLeast(1)),
 
@@ -260,8 +262,8 @@ func flinkDescription(kind, body string) string {
 		"in `runtime_config` (`" + client.FlinkSubmissionMarkerKey + "`, never shown in state), and when the answer is " +
 		"lost the provider finds the job it created before creating again.\n\n" +
 		"Updates deploy a new version the way an operator would. `smn_topic`, `restart_when_exception`, " +
-		"`resume_checkpoint` and `resume_max_num` are changed on the running job with one request. Any other " +
-		"change (" + body + " and `tags` included) stops the job with a savepoint (`savepoint_on_update`), waits until it is " +
+		"`resume_checkpoint` and `resume_max_num` are changed on the running job with one request, and `tags` through " +
+		"DLI's tag API. Any other change (" + body + " included) stops the job with a savepoint (`savepoint_on_update`), waits until it is " +
 		"stopped, updates it and runs it again resuming from the savepoint; the plan warns when this will happen. " +
 		"`desired_state` pauses and resumes the job the same way.\n\n" +
 		"`terraform destroy` stops a job that runs (with a savepoint when `savepoint_on_destroy`), waits until it is " +

@@ -72,7 +72,7 @@ func (r *flinkJobResource[T, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	resp.Diagnostics.AddWarning(r.kind.name+" will be restarted",
 		fmt.Sprintf("%s %s is %s, and DLI does not change %s on a running job: apply %s. Only %s change without a restart.",
-			r.kind.name, sid.ValueString(), status, strings.Join(restart, ", "), how, strings.Join(flinkLive, ", ")))
+			r.kind.name, sid.ValueString(), status, strings.Join(restart, ", "), how, strings.Join(flinkLive, ", ")+" and tags"))
 }
 
 // keepDerivedSlots plans the state's tm_slot_count when it is not configured and the sizing it
@@ -97,7 +97,7 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	}
 	pp, sp := P(&plan), P(&state)
 	pid, pargs, pset, _ := pp.parts()
-	sid, _, sset, sst := sp.parts()
+	sid, sargs, sset, sst := sp.parts()
 	*pid = *sid
 	id := sid.ValueString()
 	// Terraform before 1.12 plans no identity.
@@ -120,6 +120,12 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 		sset.SecretRuntimeConfigVersion, &resp.Diagnostics)
 	fail := func(what string, err error) {
 		resp.Diagnostics.AddError("Error updating "+r.kind.name, fmt.Sprintf("Could not %s %s %s: %s", what, r.kind.name, id, err))
+	}
+	// Tags first, as they need no stop: once changed, the response's state has them, so a later
+	// failing step does not send them again.
+	if !pargs.Tags.Equal(sargs.Tags) &&
+		!updateTags(ctx, r.client, client.FlinkJobTags(id), sargs.Tags, pargs.Tags, &resp.State, &resp.Diagnostics) {
+		return
 	}
 
 	// The prior state is what the plan's refresh read: its status decides, without a read of
