@@ -88,7 +88,7 @@ func tagMissing(typ, id string) response {
 	if typ == tagTypePool {
 		return poolMissing(id)
 	}
-	return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", id)
+	return queueMissing(id)
 }
 
 // edit runs fn on the tags of the object typ/id under its store's lock;
@@ -96,26 +96,11 @@ func tagMissing(typ, id string) response {
 // still one until it is gone).
 func (s *tagService) edit(typ, id string, fn func(tags *[]tag)) (found bool) {
 	if typ == tagTypeQueue {
-		s.queues.mu.Lock()
-		defer s.queues.mu.Unlock()
-		for _, q := range s.queues.queues {
-			if sameObject(id, q.Name, q.ResourceID) {
-				fn(&q.Tags)
-				return true
-			}
-		}
-		return false
+		return s.queues.updateWhere(func(q *queue) bool { return sameObject(id, q.Name, q.ResourceID) },
+			func(q *queue) { fn(&q.Tags) })
 	}
-	now := s.clock.Now()
-	s.pools.mu.Lock()
-	defer s.pools.mu.Unlock()
-	for _, p := range s.pools.pools {
-		if !p.gone(now) && sameObject(id, p.Name, p.ResourceID) {
-			fn(&p.Tags)
-			return true
-		}
-	}
-	return false
+	return s.pools.updateWhere(func(p *pool) bool { return sameObject(id, p.Name, p.ResourceID) },
+		func(p *pool) { fn(&p.Tags) })
 }
 
 // sameObject: id is the object's resource_id or (case-insensitively) its name.
@@ -174,7 +159,7 @@ func parseTagBody(body []byte, creating bool) ([]tag, *response) {
 	}
 	obj, err := decodeObject(body)
 	if err != nil {
-		return fail("The format of message is error: %v", err)
+		return nil, malformed(err)
 	}
 	var tags []tag
 	if v, ok := obj["tags"]; !ok || json.Unmarshal(v, &tags) != nil || len(tags) == 0 {
