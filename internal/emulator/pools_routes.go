@@ -155,15 +155,15 @@ func (s *poolService) handleList(c *call) response {
 	if status != "" && !slices.Contains([]string{PoolAvailable, PoolScaling, PoolCreating, PoolFailed}, status) {
 		return badRequest("The parameter status is invalid: %q", status)
 	}
-	want, e := parseTagFilter(q.Get("tags"))
+	pools, e := tagged(q.Get("tags"), s.sorted(), func(p *pool) []tag { return p.Tags })
 	if e != nil {
 		return *e
 	}
 	now := s.clock.Now()
 	items := []poolItem{}
-	for _, p := range s.sorted() {
+	for _, p := range pools {
 		it := s.item(p, now)
-		if strings.Contains(p.Name, name) && (status == "" || it.Status == status) && hasTags(p.Tags, want) {
+		if strings.Contains(p.Name, name) && (status == "" || it.Status == status) {
 			items = append(items, it)
 		}
 	}

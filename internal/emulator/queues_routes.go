@@ -271,14 +271,14 @@ func (s *queueService) handleList(c *call) response {
 	if !ok {
 		return badRequest("The parameter order is invalid: %q", order)
 	}
-	want, e := parseTagFilter(q.Get("tags"))
+	queues, e := tagged(q.Get("tags"), s.sorted(), func(q *queue) []tag { return q.Tags })
 	if e != nil {
 		return *e
 	}
 	now := s.clock.Now()
 	items := []queueListItem{}
-	for _, qu := range s.sorted() {
-		if (typ == "all" || qu.Type == typ) && hasTags(qu.Tags, want) {
+	for _, qu := range queues {
+		if typ == "all" || qu.Type == typ {
 			items = append(items, qu.listItem(now))
 		}
 	}
@@ -364,48 +364,4 @@ func (s *queueService) act(q *queue, now time.Time, action string, delta int, ha
 	q.TargetCU, q.ScaledAt = target, now.Add(s.provisionDelay())
 	s.changed()
 	return okJSON(scaleResponse{QueueName: q.Name, Result: true})
-}
-
-// readTags reads "tags": [{"key","value"}] (null or absent: none), with
-// the rules of the tag API (checkTags, tags_service.go).
-func readTags(f *fieldReader) []tag {
-	_, v, ok := f.pick("tags")
-	if !ok {
-		return nil
-	}
-	var ts []tag
-	if json.Unmarshal(v, &ts) != nil {
-		f.fail("the parameter tags must be an array of {key, value} objects")
-		return nil
-	}
-	if msg := checkTags(ts, true); msg != "" {
-		f.fail("%s", msg)
-	}
-	return ts
-}
-
-// parseTagFilter reads the list filter tags=k1=v1,k2=v2.
-func parseTagFilter(s string) (map[string]string, *response) {
-	want := map[string]string{}
-	if s == "" {
-		return want, nil
-	}
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			r := badRequest("The parameter tags is invalid: %q, it must be k1=v1,k2=v2", s)
-			return nil, &r
-		}
-		want[k] = v
-	}
-	return want, nil
-}
-
-func hasTags(have []tag, want map[string]string) bool {
-	for k, v := range want {
-		if !slices.Contains(have, tag{Key: k, Value: v}) {
-			return false
-		}
-	}
-	return true
 }

@@ -66,11 +66,6 @@ type queue struct {
 	Seeded       bool              `json:"-"`
 }
 
-type tag struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
 // provisionDelay is how long DLI works in the background on a queue or a
 // pool (assigning a new queue, scaling, creating or resizing a pool). It
 // follows Options.JobStart, the emulator's "starting" time, so that fast

@@ -27,6 +27,12 @@ type tagService struct {
 	pools  *poolService
 }
 
+// tag is one tag of a queue or pool, as bodies and the store hold it.
+type tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // Tag resource types served here (the SDK's enum).
 const (
 	tagTypeQueue = "dli_queue"
@@ -189,4 +195,64 @@ func checkTags(tags []tag, withValues bool) string {
 		seen[t.Key] = true
 	}
 	return ""
+}
+
+// readTags reads "tags": [{"key","value"}] of a create body (null or
+// absent: none), with the rules of the tag API (checkTags).
+func readTags(f *fieldReader) []tag {
+	_, v, ok := f.pick("tags")
+	if !ok {
+		return nil
+	}
+	var ts []tag
+	if json.Unmarshal(v, &ts) != nil {
+		f.fail("the parameter tags must be an array of {key, value} objects")
+		return nil
+	}
+	if msg := checkTags(ts, true); msg != "" {
+		f.fail("%s", msg)
+	}
+	return ts
+}
+
+// parseTagFilter reads the list filter tags=k1=v1,k2=v2.
+func parseTagFilter(s string) (map[string]string, *response) {
+	want := map[string]string{}
+	if s == "" {
+		return want, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			r := badRequest("The parameter tags is invalid: %q, it must be k1=v1,k2=v2", s)
+			return nil, &r
+		}
+		want[k] = v
+	}
+	return want, nil
+}
+
+// tagged keeps the objects whose tags hold every pair of the list filter
+// (parseTagFilter), in their order.
+func tagged[T any](filter string, objs []*T, tags func(*T) []tag) ([]*T, *response) {
+	want, e := parseTagFilter(filter)
+	if e != nil {
+		return nil, e
+	}
+	out := make([]*T, 0, len(objs))
+	for _, o := range objs {
+		if hasTags(tags(o), want) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func hasTags(have []tag, want map[string]string) bool {
+	for k, v := range want {
+		if !slices.Contains(have, tag{Key: k, Value: v}) {
+			return false
+		}
+	}
+	return true
 }
