@@ -243,15 +243,15 @@ func (o ListOptions) query() url.Values {
 // short or empty page, the reported total, or opts.Limit is reached. Jobs
 // seen twice (a new job shifting a page) are returned once.
 func (c *Client) ListBatchJobs(ctx context.Context, opts ListOptions) ([]BatchJob, error) {
-	return collect(opts.Limit, func(fn func(BatchJob) bool) error { return c.eachBatchJob(ctx, opts, fn) })
+	return collect(opts.Limit, c.batchJobs(ctx, opts))
 }
 
-// eachBatchJob calls fn for every listed job until fn returns false.
-func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(BatchJob) bool) error {
+// batchJobs is the listing of opts.
+func (c *Client) batchJobs(ctx context.Context, opts ListOptions) listing[BatchJob] {
 	const op = "list batch jobs"
 	size := pageSize(opts.PageSize, DefaultPageSize, math.MaxInt)
 	base := opts.query()
-	return walkPages(ctx, pageWalk[BatchJob]{
+	return pageWalk[BatchJob]{
 		op: op, size: size, shortEnds: true, key: func(j BatchJob) string { return j.ID },
 		fetch: func(ctx context.Context, _, from int) ([]BatchJob, int, error) {
 			var out struct {
@@ -262,7 +262,7 @@ func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(Bat
 			err := c.getPage(ctx, batchCall(op, "", http.MethodGet), base, pageAt("from", from, "size", size), &out)
 			return out.Sessions, int(out.Total), err
 		},
-	}, fn)
+	}.walk(ctx)
 }
 
 // CancelBatchJob sends one DELETE /v2.0/{project_id}/batches/{id} and checks

@@ -171,14 +171,15 @@ func (o SQLListOptions) query() url.Values {
 // once. DLI filters on the server; Tags matching is fuzzy there, so callers that need exact
 // tags check SQLJob.Tags.
 func (c *Client) ListSQLJobs(ctx context.Context, opts SQLListOptions) ([]SQLJob, error) {
-	return collect(opts.Limit, func(fn func(SQLJob) bool) error { return c.eachSQLJob(ctx, opts, fn) })
+	return collect(opts.Limit, c.sqlJobs(ctx, opts))
 }
 
-func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQLJob) bool) error {
+// sqlJobs is the listing of opts.
+func (c *Client) sqlJobs(ctx context.Context, opts SQLListOptions) listing[SQLJob] {
 	const op = "list SQL jobs"
 	size := pageSize(opts.PageSize, SQLListMaxPageSize, SQLListMaxPageSize)
 	base := opts.query()
-	return walkPages(ctx, pageWalk[SQLJob]{
+	return pageWalk[SQLJob]{
 		op: op, size: size, shortEnds: true, key: func(j SQLJob) string { return j.ID },
 		fetch: func(ctx context.Context, page, _ int) ([]SQLJob, int, error) {
 			var out struct {
@@ -188,7 +189,7 @@ func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQ
 			err := c.getPage(ctx, sqlCall(op, "", http.MethodGet), base, pageAt("current-page", page+1, "page-size", size), &out)
 			return out.Jobs, int(out.JobCount), err
 		},
-	}, fn)
+	}.walk(ctx)
 }
 
 // SQLJobResult is the preview of a QUERY job's result.
