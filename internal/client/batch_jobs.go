@@ -89,15 +89,6 @@ func batchCall(op, subject, method string, segments ...string) apiCall {
 	}
 }
 
-// sameBatchID checks that an answer is about the job asked for: an answer
-// about another job would re-point state to it.
-func sameBatchID(op, asked, got string) error {
-	if got != "" && !strings.EqualFold(got, asked) {
-		return fmt.Errorf("dli: %s: the answer is about batch job %q, not the one asked for", describe(op, asked), truncate(got, 80))
-	}
-	return nil
-}
-
 // GetBatchJob reads GET /v2.0/{project_id}/batches/{id}. An answer with
 // neither an id nor a state ({} or null), or about another job, is an error.
 func (c *Client) GetBatchJob(ctx context.Context, id string) (*BatchJob, error) {
@@ -112,7 +103,7 @@ func (c *Client) GetBatchJob(ctx context.Context, id string) (*BatchJob, error) 
 	if job.ID == "" && job.State == "" {
 		return nil, fmt.Errorf("dli: %s: the answer has neither an id nor a state", describe(op, id))
 	}
-	if err := sameBatchID(op, id, job.ID); err != nil {
+	if err := sameJob(op, "batch job", id, job.ID); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
@@ -191,7 +182,7 @@ func (c *Client) GetBatchJobLog(ctx context.Context, id string, opts LogOptions)
 	if _, err := c.do(ctx, call, &out); err != nil {
 		return nil, err
 	}
-	if err := sameBatchID(op, id, string(out.ID)); err != nil {
+	if err := sameJob(op, "batch job", id, string(out.ID)); err != nil {
 		return nil, err
 	}
 	l := &BatchJobLog{ID: string(out.ID), From: int(out.From), Total: int64(out.Total), Lines: jsonToStrings(out.Log)}

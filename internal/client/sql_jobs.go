@@ -122,8 +122,8 @@ func (c *Client) GetSQLJob(ctx context.Context, id string) (*SQLJob, error) {
 	if job.ID == "" && job.Status == "" {
 		return nil, fmt.Errorf("dli: %s: the answer has neither a job_id nor a status", describe(op, id))
 	}
-	if job.ID != "" && !strings.EqualFold(job.ID, id) {
-		return nil, fmt.Errorf("dli: %s: the answer is about SQL job %q, not the one asked for", describe(op, id), truncate(job.ID, 80))
+	if err := sameJob(op, "SQL job", id, job.ID); err != nil {
+		return nil, err
 	}
 	job.ID = id
 	return &job, nil
@@ -233,8 +233,8 @@ func (c *Client) PreviewSQLJobResult(ctx context.Context, id, queue string, rows
 	if _, err := c.do(ctx, call, &out); err != nil {
 		return nil, err
 	}
-	if got := string(out.JobID); got != "" && !strings.EqualFold(got, id) {
-		return nil, fmt.Errorf("dli: %s: the answer is about SQL job %q, not the one asked for", describe(op, id), truncate(got, 80))
+	if err := sameJob(op, "SQL job", id, string(out.JobID)); err != nil {
+		return nil, err
 	}
 	res := &SQLJobResult{JobID: id, JobType: strings.ToUpper(string(out.JobType)), RowCount: int64(out.RowCount),
 		Columns: parseColumns(out.Schema), Rows: make([][]*string, 0, len(out.Rows))}
