@@ -104,21 +104,9 @@ func (c *Client) findSubmission(ctx context.Context, req *CreateBatchJobRequest,
 		Order:        orderNewestFirst,
 		CreatedAfter: since.Add(-c.reconcileWindow),
 	}
-	var found *BatchJob
-	var l markerLookup
-	err := c.eachBatchJob(ctx, opts, func(j BatchJob) bool {
-		hit, more := l.see(j.ID, ValidBatchID(j.ID), j.SubmissionID == marker,
-			j.Request == nil && (req.Name == "" || j.Name == "" || j.Name == req.Name))
-		if hit {
-			found = &j
-		}
-		return more
-	})
-	if err != nil {
-		return nil, err
-	}
-	if found != nil {
-		return found, nil
-	}
-	return settle(ctx, &l, "batch jobs", c.GetBatchJob, func(j *BatchJob) bool { return j.SubmissionID == marker })
+	ours := func(j *BatchJob) bool { return j.SubmissionID == marker }
+	return findMarked(ctx, "batch jobs", c.batchJobs(ctx, opts),
+		func(l *markerLookup, j *BatchJob) (bool, bool) {
+			return l.see(j.ID, ValidBatchID(j.ID), ours(j), j.Request == nil && (req.Name == "" || j.Name == "" || j.Name == req.Name))
+		}, c.GetBatchJob, ours)
 }

@@ -89,15 +89,6 @@ func batchCall(op, subject, method string, segments ...string) apiCall {
 	}
 }
 
-// sameBatchID checks that an answer is about the job asked for: an answer
-// about another job would re-point state to it.
-func sameBatchID(op, asked, got string) error {
-	if got != "" && !strings.EqualFold(got, asked) {
-		return fmt.Errorf("dli: %s: the answer is about batch job %q, not the one asked for", describe(op, asked), truncate(got, 80))
-	}
-	return nil
-}
-
 // GetBatchJob reads GET /v2.0/{project_id}/batches/{id}. An answer with
 // neither an id nor a state ({} or null), or about another job, is an error.
 func (c *Client) GetBatchJob(ctx context.Context, id string) (*BatchJob, error) {
@@ -112,7 +103,7 @@ func (c *Client) GetBatchJob(ctx context.Context, id string) (*BatchJob, error) 
 	if job.ID == "" && job.State == "" {
 		return nil, fmt.Errorf("dli: %s: the answer has neither an id nor a state", describe(op, id))
 	}
-	if err := sameBatchID(op, id, job.ID); err != nil {
+	if err := sameJob(op, "batch job", id, job.ID); err != nil {
 		return nil, err
 	}
 	if job.ID == "" {
@@ -191,7 +182,7 @@ func (c *Client) GetBatchJobLog(ctx context.Context, id string, opts LogOptions)
 	if _, err := c.do(ctx, call, &out); err != nil {
 		return nil, err
 	}
-	if err := sameBatchID(op, id, string(out.ID)); err != nil {
+	if err := sameJob(op, "batch job", id, string(out.ID)); err != nil {
 		return nil, err
 	}
 	l := &BatchJobLog{ID: string(out.ID), From: int(out.From), Total: int64(out.Total), Lines: jsonToStrings(out.Log)}
@@ -243,15 +234,15 @@ func (o ListOptions) query() url.Values {
 // short or empty page, the reported total, or opts.Limit is reached. Jobs
 // seen twice (a new job shifting a page) are returned once.
 func (c *Client) ListBatchJobs(ctx context.Context, opts ListOptions) ([]BatchJob, error) {
-	return collect(opts.Limit, func(fn func(BatchJob) bool) error { return c.eachBatchJob(ctx, opts, fn) })
+	return collect(opts.Limit, c.batchJobs(ctx, opts))
 }
 
-// eachBatchJob calls fn for every listed job until fn returns false.
-func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(BatchJob) bool) error {
+// batchJobs is the listing of opts.
+func (c *Client) batchJobs(ctx context.Context, opts ListOptions) listing[BatchJob] {
 	const op = "list batch jobs"
 	size := pageSize(opts.PageSize, DefaultPageSize, math.MaxInt)
 	base := opts.query()
-	return walkPages(ctx, pageWalk[BatchJob]{
+	return pageWalk[BatchJob]{
 		op: op, size: size, shortEnds: true, key: func(j BatchJob) string { return j.ID },
 		fetch: func(ctx context.Context, _, from int) ([]BatchJob, int, error) {
 			var out struct {
@@ -262,7 +253,7 @@ func (c *Client) eachBatchJob(ctx context.Context, opts ListOptions, fn func(Bat
 			err := c.getPage(ctx, batchCall(op, "", http.MethodGet), base, pageAt("from", from, "size", size), &out)
 			return out.Sessions, int(out.Total), err
 		},
-	}, fn)
+	}.walk(ctx)
 }
 
 // CancelBatchJob sends one DELETE /v2.0/{project_id}/batches/{id} and checks

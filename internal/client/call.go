@@ -125,6 +125,15 @@ func describe(op, subject string) string {
 	return op + " " + subject
 }
 
+// sameJob checks that an answer is about the job (of kind) asked for: an answer about
+// another job would re-point state to it. An answer without an ID says nothing.
+func sameJob(op, kind, asked, got string) error {
+	if got != "" && !strings.EqualFold(got, asked) {
+		return fmt.Errorf("dli: %s: the answer is about %s %q, not the one asked for", describe(op, asked), kind, truncate(got, 80))
+	}
+	return nil
+}
+
 // execute runs a call through the retrying transport. It returns an apiResult
 // for every HTTP answer (2xx or not) and an error only when no answer was
 // obtained (connection failure, context end, ...). The callState is returned

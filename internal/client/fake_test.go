@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,12 +94,7 @@ func (f *fakeDLI) withJob(noJob bool, j fakeJob) string {
 }
 
 func (f *fakeDLI) find(id string) *fakeJob {
-	for _, j := range f.jobs {
-		if j.ID == id {
-			return j
-		}
-	}
-	return nil
+	return findByID(f.jobs, id, func(j *fakeJob) string { return j.ID })
 }
 
 // create stores a job from a create body (as the service would).
@@ -208,26 +202,18 @@ func (f *fakeDLI) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 
 func (f *fakeDLI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	var sel []*fakeJob
-	for _, j := range f.jobs {
-		if filtersHold(q, map[string]func(string) bool{
-			"queue_name": func(v string) bool { return j.Queue == v },
-			"state":      func(v string) bool { return string(j.State) == v },
-			"job_name":   func(v string) bool { return j.Name == v },
-			"job-id":     func(v string) bool { return j.ID == v },
-			"start":      func(v string) bool { return j.Created >= millis(v) },
-			"end":        func(v string) bool { return j.Created <= millis(v) },
-		}) {
-			sel = append(sel, j)
-		}
+	less := func(a, b *fakeJob) bool { return a.Created > b.Created } // newest first, the default
+	if q.Get("order") == "CREATE_TIME_ASC" {
+		less = func(a, b *fakeJob) bool { return a.Created < b.Created }
 	}
-	order := q.Get("order")
-	sort.SliceStable(sel, func(a, b int) bool {
-		if order == "CREATE_TIME_ASC" {
-			return sel[a].Created < sel[b].Created
-		}
-		return sel[a].Created > sel[b].Created
-	})
+	sel := selected(f.jobs, q, map[string]func(*fakeJob, string) bool{
+		"queue_name": func(j *fakeJob, v string) bool { return j.Queue == v },
+		"state":      func(j *fakeJob, v string) bool { return string(j.State) == v },
+		"job_name":   func(j *fakeJob, v string) bool { return j.Name == v },
+		"job-id":     func(j *fakeJob, v string) bool { return j.ID == v },
+		"start":      func(j *fakeJob, v string) bool { return j.Created >= millis(v) },
+		"end":        func(j *fakeJob, v string) bool { return j.Created <= millis(v) },
+	}, less)
 	from, _ := strconv.Atoi(q.Get("from"))
 	size := 100
 	if s := q.Get("size"); s != "" {

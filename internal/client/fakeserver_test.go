@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -112,14 +113,31 @@ func pageBounds(from, size, n int) (int, int) {
 	return from, min(from+size, n)
 }
 
-// filtersHold applies a fake list's filters: each one whose parameter is set must hold.
-func filtersHold(q url.Values, filters map[string]func(v string) bool) bool {
-	for k, holds := range filters {
-		if v := q.Get(k); v != "" && !holds(v) {
-			return false
+// selected is what a fake list answers of jobs: those for which every filter whose parameter
+// q sets holds (it is given the job and the parameter's value), ordered by less.
+func selected[J any](jobs []*J, q url.Values, filters map[string]func(j *J, v string) bool, less func(a, b *J) bool) []*J {
+	var sel []*J
+next:
+	for _, j := range jobs {
+		for k, holds := range filters {
+			if v := q.Get(k); v != "" && !holds(j, v) {
+				continue next
+			}
+		}
+		sel = append(sel, j)
+	}
+	sort.SliceStable(sel, func(a, b int) bool { return less(sel[a], sel[b]) })
+	return sel
+}
+
+// findByID returns the job of jobs whose id is id, or nil.
+func findByID[J any](jobs []*J, id string, idOf func(*J) string) *J {
+	for _, j := range jobs {
+		if idOf(j) == id {
+			return j
 		}
 	}
-	return true
+	return nil
 }
 
 // millis reads a filter's epoch milliseconds.

@@ -68,14 +68,15 @@ func (o FlinkListOptions) query() url.Values {
 // until an empty page. Jobs seen twice (a new job shifting a page) are
 // returned once.
 func (c *Client) ListFlinkJobs(ctx context.Context, opts FlinkListOptions) ([]FlinkJob, error) {
-	return collect(0, func(fn func(FlinkJob) bool) error { return c.eachFlinkJob(ctx, opts, fn) })
+	return collect(0, c.flinkJobs(ctx, opts))
 }
 
-func (c *Client) eachFlinkJob(ctx context.Context, opts FlinkListOptions, fn func(FlinkJob) bool) error {
+// flinkJobs is the listing of opts.
+func (c *Client) flinkJobs(ctx context.Context, opts FlinkListOptions) listing[FlinkJob] {
 	const op = "list Flink jobs"
 	size := pageSize(opts.PageSize, 100, 100)
 	base := opts.query()
-	return walkPages(ctx, pageWalk[FlinkJob]{
+	return pageWalk[FlinkJob]{
 		op: op, size: size, key: func(j FlinkJob) string { return j.ID },
 		fetch: func(ctx context.Context, _, offset int) ([]FlinkJob, int, error) {
 			var out struct {
@@ -86,7 +87,7 @@ func (c *Client) eachFlinkJob(ctx context.Context, opts FlinkListOptions, fn fun
 			err := c.getPage(ctx, flinkCall(op, "", http.MethodGet, "jobs"), base, pageAt("offset", offset, "limit", size), &out)
 			return out.JobList.Jobs, 0, err
 		},
-	}, func(j FlinkJob) bool { return !tagsMatch(j.Tags, opts.Tags) || fn(j) })
+	}.walk(ctx).where(func(j FlinkJob) bool { return tagsMatch(j.Tags, opts.Tags) })
 }
 
 // tagsMatch is the local half of the tags filter: jobs without tags in the

@@ -78,7 +78,7 @@ func (c *Client) lookFlinkMarker(ctx context.Context, req *FlinkJobRequest, mark
 	var found *FlinkJob
 	var unread []string
 	scanned := 0
-	err := c.eachFlinkJob(ctx, opts, func(j FlinkJob) bool {
+	err := c.flinkJobs(ctx, opts)(func(j FlinkJob) bool {
 		if !j.CreatedAt.IsZero() && j.CreatedAt.Before(from) {
 			return false // newest first: the rest is older still
 		}

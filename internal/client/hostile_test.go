@@ -201,6 +201,22 @@ func within(t *testing.T, limit time.Duration, f func() error) (time.Duration, e
 	}
 }
 
+// slowCall bounds a call that must end on its own but may be slow: a 32 MiB answer read and
+// decoded under -race on a loaded machine takes many seconds. The context ends at three
+// quarters of the time the test binary has left (-timeout; 10 minutes without one), and the
+// limit for within is that time less a margin, so that a hang is reported before the binary's
+// own timeout panics, and a slow machine only makes the test slower.
+func slowCall(t *testing.T) (context.Context, time.Duration) {
+	t.Helper()
+	left := 10 * time.Minute
+	if d, ok := t.Deadline(); ok {
+		left = time.Until(d) - 5*time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), left*3/4)
+	t.Cleanup(cancel)
+	return ctx, left
+}
+
 // A server that accepts the request and never answers: every operation ends at the caller's
 // deadline, promptly, with an error that names the operation and wraps the deadline. A create
 // whose answer never came is looked for (on a detached, bounded context) but never resent.
@@ -465,6 +481,15 @@ func TestHostileServerGarbage(t *testing.T) {
 		{"huge", huge},
 		{"deeply nested", deep},
 	}
+	// At most two huge answers are read at a time (one a core): each costs some 100 MiB under
+	// -race, and a dozen at once only makes every one of them slower.
+	hugeSlots := make(chan struct{}, 2)
+	slot := func(t *testing.T, body string) {
+		if len(body) > maxResponseBody {
+			hugeSlots <- struct{}{}
+			t.Cleanup(func() { <-hugeSlots })
+		}
+	}
 	reads := []hostileOp{}
 	for _, op := range hostileOps() {
 		if strings.HasPrefix(op.name, "get") || strings.HasPrefix(op.name, "list") {
@@ -481,9 +506,9 @@ func TestHostileServerGarbage(t *testing.T) {
 					_, _ = io.WriteString(w, g.body)
 				})
 				c := newTestClient(t, h.srv.URL)
-				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-				defer cancel()
-				_, err := within(t, 60*time.Second, func() error { return op.call(ctx, c) })
+				slot(t, g.body)
+				ctx, limit := slowCall(t)
+				_, err := within(t, limit, func() error { return op.call(ctx, c) })
 				if err == nil {
 					t.Fatalf("no error for a 200 with %s", g.name)
 				}
@@ -611,10 +636,10 @@ func TestHostileServerGarbage(t *testing.T) {
 					_, _ = io.WriteString(w, g.body)
 				})
 				c := newTestClient(t, h.srv.URL)
-				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
-				defer cancel()
+				slot(t, g.body)
+				ctx, limit := slowCall(t)
 				var job *BatchJob
-				_, err := within(t, 60*time.Second, func() error {
+				_, err := within(t, limit, func() error {
 					var err error
 					job, err = c.CreateBatchJob(ctx, createReq())
 					return err

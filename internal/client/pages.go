@@ -57,14 +57,45 @@ func walkPages[T any](ctx context.Context, w pageWalk[T], fn func(T) bool) error
 	}
 }
 
-// collect gathers the items each passes to its function, up to limit (0 = all).
-func collect[T any](limit int, each func(fn func(T) bool) error) ([]T, error) {
+// listing walks a list: it calls fn for every item until fn returns false.
+type listing[T any] func(fn func(T) bool) error
+
+// walk is the listing of w's pages.
+func (w pageWalk[T]) walk(ctx context.Context) listing[T] {
+	return func(fn func(T) bool) error { return walkPages(ctx, w, fn) }
+}
+
+// where is the listing of the items keep accepts.
+func (l listing[T]) where(keep func(T) bool) listing[T] {
+	return func(fn func(T) bool) error { return l(func(it T) bool { return !keep(it) || fn(it) }) }
+}
+
+// first is the first item match accepts (the walk stops there); false when there is none.
+func (l listing[T]) first(match func(T) bool) (T, bool, error) {
+	var found T
+	ok := false
+	err := l(func(it T) bool {
+		found, ok = it, match(it)
+		return !ok
+	})
+	if err != nil || !ok {
+		var zero T
+		return zero, false, err
+	}
+	return found, true, nil
+}
+
+// collect gathers the items of each, up to limit (0 = all); none when the walk fails.
+func collect[T any](limit int, each listing[T]) ([]T, error) {
 	var items []T
 	err := each(func(it T) bool {
 		items = append(items, it)
 		return limit <= 0 || len(items) < limit
 	})
-	return items, err
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 // getPage GETs one page of a list into out: call, with the base filters and the page's own

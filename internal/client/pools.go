@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -174,30 +172,21 @@ const poolListPage = 100
 // ListPools lists pools, offset += page length until an empty or short page.
 func (c *Client) ListPools(ctx context.Context, opts PoolListOptions) ([]ElasticResourcePool, error) {
 	const op = "list elastic resource pools"
-	var all []ElasticResourcePool
-	err := walkPages(ctx, pageWalk[ElasticResourcePool]{
+	base := newListQuery()
+	base.set("name", opts.Name)
+	base.set("status", opts.Status)
+	base.tags(opts.Tags)
+	return collect(0, pageWalk[ElasticResourcePool]{
 		op: op, size: poolListPage, shortEnds: true,
 		key: func(p ElasticResourcePool) string { return "name " + p.Name }, // a nameless pool is one too
 		fetch: func(ctx context.Context, _, offset int) ([]ElasticResourcePool, int, error) {
-			q := url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(poolListPage)}}
-			for k, v := range map[string]string{"name": opts.Name, "status": opts.Status, "tags": tagFilter(opts.Tags)} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
-			call := poolCall(op, "", http.MethodGet)
-			call.query = q
 			var out struct {
 				Pools []ElasticResourcePool `json:"elastic_resource_pools"`
 			}
-			_, err := c.do(ctx, call, &out)
+			err := c.getPage(ctx, poolCall(op, "", http.MethodGet), base.Values, pageAt("offset", offset, "limit", poolListPage), &out)
 			return out.Pools, 0, err
 		},
-	}, func(p ElasticResourcePool) bool { all = append(all, p); return true })
-	if err != nil {
-		return nil, err
-	}
-	return all, nil
+	}.walk(ctx))
 }
 
 // GetPool finds one pool by its exact name (case-insensitive) in the list;

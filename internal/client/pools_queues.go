@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -61,25 +60,23 @@ func (c *Client) QueueScalingPolicies(ctx context.Context, pool, queue string) (
 	if err := checkQueueName(op, queue); err != nil {
 		return nil, err
 	}
-	for offset, page := 0, 0; page < maxListPages; page++ {
-		call := poolCall(op, queue, http.MethodGet, pool, "queues")
-		call.query = url.Values{"offset": {strconv.Itoa(offset)}, "limit": {strconv.Itoa(poolListPage)},
-			"queue_name": {strings.ToLower(queue)}}
-		var out struct {
-			Queues []PoolQueue `json:"queues"`
-		}
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return nil, err
-		}
-		for _, q := range out.Queues { // queue_name matches part of a name
-			if strings.EqualFold(q.Name, queue) {
-				return q.Policies, nil
+	// queue_name matches part of a name: the list is searched for the exact one.
+	q, ok, err := pageWalk[PoolQueue]{
+		op: op, size: poolListPage, shortEnds: true, key: func(q PoolQueue) string { return "name " + q.Name },
+		fetch: func(ctx context.Context, _, offset int) ([]PoolQueue, int, error) {
+			var out struct {
+				Queues []PoolQueue `json:"queues"`
 			}
-		}
-		offset += len(out.Queues)
-		if len(out.Queues) < poolListPage {
-			break
-		}
+			err := c.getPage(ctx, poolCall(op, queue, http.MethodGet, pool, "queues"), url.Values{"queue_name": {strings.ToLower(queue)}},
+				pageAt("offset", offset, "limit", poolListPage), &out)
+			return out.Queues, 0, err
+		},
+	}.walk(ctx).first(func(q PoolQueue) bool { return strings.EqualFold(q.Name, queue) })
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return q.Policies, nil
 	}
 	return nil, fmt.Errorf("dli: %s: queue %s is not in elastic resource pool %s: %w", op, queue, pool, ErrNotFound)
 }

@@ -130,43 +130,24 @@ const queueListPage = 100
 // page has fewer than asked for. Each is marked Listed.
 func (c *Client) ListQueues(ctx context.Context, opts QueueListOptions) ([]Queue, error) {
 	const op = "list queues"
-	var all []Queue
-	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		if page > maxListPages {
-			return nil, fmt.Errorf("dli: %s: more than %d pages; giving up", op, maxListPages)
-		}
-		q := url.Values{}
-		if opts.Type != "" {
-			q.Set("queue_type", opts.Type)
-		}
-		if tags := tagFilter(opts.Tags); tags != "" {
-			q.Set("tags", tags)
-		}
-		q.Set("page-size", strconv.Itoa(queueListPage))
-		q.Set("current-page", strconv.Itoa(page))
-		call := queueCall(op, "", http.MethodGet, "v1.0")
-		call.query = q
-		var out struct {
-			Queues []Queue `json:"queues"`
-		}
-		if _, err := c.do(ctx, call, &out); err != nil {
-			return nil, err
-		}
-		fresh := 0
-		for _, qu := range out.Queues {
-			if seen[qu.Name] {
-				continue
+	base := newListQuery()
+	base.set("queue_type", opts.Type)
+	base.tags(opts.Tags)
+	return collect(0, pageWalk[Queue]{
+		op: op, size: queueListPage, shortEnds: true,
+		key: func(q Queue) string { return "name " + q.Name }, // a nameless queue is one too
+		fetch: func(ctx context.Context, page, _ int) ([]Queue, int, error) {
+			var out struct {
+				Queues []Queue `json:"queues"`
 			}
-			seen[qu.Name] = true
-			qu.Listed = true
-			all = append(all, qu)
-			fresh++
-		}
-		if len(out.Queues) < queueListPage || fresh == 0 {
-			return all, nil
-		}
-	}
+			err := c.getPage(ctx, queueCall(op, "", http.MethodGet, "v1.0"), base.Values,
+				pageAt("current-page", page+1, "page-size", queueListPage), &out)
+			for i := range out.Queues {
+				out.Queues[i].Listed = true
+			}
+			return out.Queues, 0, err
+		},
+	}.walk(ctx))
 }
 
 // tagFilter renders tags as k1=v1,k2=v2, sorted by key.

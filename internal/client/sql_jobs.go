@@ -122,8 +122,8 @@ func (c *Client) GetSQLJob(ctx context.Context, id string) (*SQLJob, error) {
 	if job.ID == "" && job.Status == "" {
 		return nil, fmt.Errorf("dli: %s: the answer has neither a job_id nor a status", describe(op, id))
 	}
-	if job.ID != "" && !strings.EqualFold(job.ID, id) {
-		return nil, fmt.Errorf("dli: %s: the answer is about SQL job %q, not the one asked for", describe(op, id), truncate(job.ID, 80))
+	if err := sameJob(op, "SQL job", id, job.ID); err != nil {
+		return nil, err
 	}
 	job.ID = id
 	return &job, nil
@@ -171,14 +171,15 @@ func (o SQLListOptions) query() url.Values {
 // once. DLI filters on the server; Tags matching is fuzzy there, so callers that need exact
 // tags check SQLJob.Tags.
 func (c *Client) ListSQLJobs(ctx context.Context, opts SQLListOptions) ([]SQLJob, error) {
-	return collect(opts.Limit, func(fn func(SQLJob) bool) error { return c.eachSQLJob(ctx, opts, fn) })
+	return collect(opts.Limit, c.sqlJobs(ctx, opts))
 }
 
-func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQLJob) bool) error {
+// sqlJobs is the listing of opts.
+func (c *Client) sqlJobs(ctx context.Context, opts SQLListOptions) listing[SQLJob] {
 	const op = "list SQL jobs"
 	size := pageSize(opts.PageSize, SQLListMaxPageSize, SQLListMaxPageSize)
 	base := opts.query()
-	return walkPages(ctx, pageWalk[SQLJob]{
+	return pageWalk[SQLJob]{
 		op: op, size: size, shortEnds: true, key: func(j SQLJob) string { return j.ID },
 		fetch: func(ctx context.Context, page, _ int) ([]SQLJob, int, error) {
 			var out struct {
@@ -188,7 +189,7 @@ func (c *Client) eachSQLJob(ctx context.Context, opts SQLListOptions, fn func(SQ
 			err := c.getPage(ctx, sqlCall(op, "", http.MethodGet), base, pageAt("current-page", page+1, "page-size", size), &out)
 			return out.Jobs, int(out.JobCount), err
 		},
-	}, fn)
+	}.walk(ctx)
 }
 
 // SQLJobResult is the preview of a QUERY job's result.
@@ -232,8 +233,8 @@ func (c *Client) PreviewSQLJobResult(ctx context.Context, id, queue string, rows
 	if _, err := c.do(ctx, call, &out); err != nil {
 		return nil, err
 	}
-	if got := string(out.JobID); got != "" && !strings.EqualFold(got, id) {
-		return nil, fmt.Errorf("dli: %s: the answer is about SQL job %q, not the one asked for", describe(op, id), truncate(got, 80))
+	if err := sameJob(op, "SQL job", id, string(out.JobID)); err != nil {
+		return nil, err
 	}
 	res := &SQLJobResult{JobID: id, JobType: strings.ToUpper(string(out.JobType)), RowCount: int64(out.RowCount),
 		Columns: parseColumns(out.Schema), Rows: make([][]*string, 0, len(out.Rows))}

@@ -125,20 +125,10 @@ func (c *Client) findSQLSubmission(ctx context.Context, req *CreateSQLJobRequest
 		Order:      "start_time_desc",
 		StartAfter: since.Add(-c.reconcileWindow),
 	}
-	var found *SQLJob
-	var l markerLookup
-	err := c.eachSQLJob(ctx, opts, func(j SQLJob) bool {
-		hit, more := l.see(j.ID, ValidSQLJobID(j.ID), j.SubmissionID == marker, !j.tagsReported)
-		if hit {
-			found = &j
-		}
-		return more
-	})
-	if err != nil {
-		return nil, err
-	}
-	if found != nil {
-		return found, nil
-	}
-	return settle(ctx, &l, "SQL jobs", c.GetSQLJob, func(j *SQLJob) bool { return j.SubmissionID == marker })
+	ours := func(j *SQLJob) bool { return j.SubmissionID == marker }
+	return findMarked(ctx, "SQL jobs", c.sqlJobs(ctx, opts),
+		func(l *markerLookup, j *SQLJob) (bool, bool) {
+			return l.see(j.ID, ValidSQLJobID(j.ID), ours(j), !j.tagsReported)
+		},
+		c.GetSQLJob, ours)
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,12 +151,7 @@ func (f *fakeSQL) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 func (f *fakeSQL) find(id string) *fakeSQLJob {
-	for _, j := range f.jobs {
-		if j.ID == id {
-			return j
-		}
-	}
-	return nil
+	return findByID(f.jobs, id, func(j *fakeSQLJob) string { return j.ID })
 }
 
 func (f *fakeSQL) serveJob(w http.ResponseWriter, r *http.Request, j *fakeSQLJob, rest []string) {
@@ -189,18 +183,12 @@ func (f *fakeSQL) serveJob(w http.ResponseWriter, r *http.Request, j *fakeSQLJob
 
 func (f *fakeSQL) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	var sel []*fakeSQLJob
-	for _, j := range f.jobs {
-		if filtersHold(q, map[string]func(string) bool{
-			"queue_name": func(v string) bool { return j.Queue == v },
-			"job-status": func(v string) bool { return string(j.Status) == v },
-			"tags":       func(v string) bool { return f.ignoreTagFilter || fuzzyTags(j.Tags, v) },
-			"start":      func(v string) bool { return j.StartMS >= millis(v) },
-		}) {
-			sel = append(sel, j)
-		}
-	}
-	sort.SliceStable(sel, func(a, b int) bool { return sel[a].StartMS > sel[b].StartMS })
+	sel := selected(f.jobs, q, map[string]func(*fakeSQLJob, string) bool{
+		"queue_name": func(j *fakeSQLJob, v string) bool { return j.Queue == v },
+		"job-status": func(j *fakeSQLJob, v string) bool { return string(j.Status) == v },
+		"tags":       func(j *fakeSQLJob, v string) bool { return f.ignoreTagFilter || fuzzyTags(j.Tags, v) },
+		"start":      func(j *fakeSQLJob, v string) bool { return j.StartMS >= millis(v) },
+	}, func(a, b *fakeSQLJob) bool { return a.StartMS > b.StartMS })
 	size, _ := strconv.Atoi(q.Get("page-size"))
 	if size <= 0 {
 		size = 50

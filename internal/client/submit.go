@@ -197,6 +197,30 @@ func (l *markerLookup) see(id string, valid, ours, blind bool) (found, more bool
 	return false, true
 }
 
+// findMarked walks a listing (each) for the job ours accepts: see passes each listed job to
+// l.see. When the listing shows none, the jobs it listed blind are read through get (settle);
+// what names the list, e.g. "SQL jobs".
+func findMarked[T any](ctx context.Context, what string, each listing[T],
+	see func(l *markerLookup, j *T) (found, more bool), get func(context.Context, string) (*T, error),
+	ours func(*T) bool) (*T, error) {
+	var found *T
+	var l markerLookup
+	err := each(func(j T) bool {
+		hit, more := see(&l, &j)
+		if hit {
+			found = &j
+		}
+		return more
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found != nil {
+		return found, nil
+	}
+	return settle(ctx, &l, what, get, ours)
+}
+
 // settle reads the candidates (at most maxDetailLookups of them) and returns the one carrying
 // the marker; when some could not be checked, the lookup fails with errLookupUndecided. what
 // names the list, e.g. "SQL jobs".

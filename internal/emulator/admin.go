@@ -85,7 +85,7 @@ func (s *Server) setFaults(c *call) response {
 		err = checkDuplicateKeys(body)
 	}
 	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+		return *malformed(err)
 	}
 	f5, f4, fa := s.Faults()
 	for _, p := range []struct {

@@ -56,12 +56,10 @@ func checkShape[T any](f *fieldReader, key, shape string) {
 // response on failure; the queue's existence is checked by the caller.
 func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *response) {
 	var c createRequest
-	obj, err := decodeObject(body)
-	if err != nil {
-		r := badRequest("The format of message is error: %v", err)
-		return c, &r
+	f, e := readFields(body)
+	if e != nil {
+		return c, e
 	}
-	f := &fieldReader{obj: obj}
 	c.file, _ = f.str("file")
 	c.className, _ = f.str("className", "class_name")
 	queue, _ := f.str("queue")
@@ -96,9 +94,8 @@ func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *respons
 			c.conf = append(json.RawMessage(nil), bytes.TrimSpace(v)...)
 		}
 	}
-	if f.err != nil {
-		r := badRequest("The format of message is error: %v", f.err)
-		return c, &r
+	if e := f.done(); e != nil {
+		return c, e
 	}
 	fail := func(format string, args ...any) (createRequest, *response) {
 		r := badRequest(format, args...)
@@ -191,8 +188,7 @@ func parseCreate(body []byte, defaultRun time.Duration) (createRequest, *respons
 	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, body); err != nil {
-		r := badRequest("The format of message is error: %v", err)
-		return c, &r
+		return c, malformed(err)
 	}
 	c.reqBody = compact.String()
 	return c, nil

@@ -45,21 +45,14 @@ func (b *batchService) save() (json.RawMessage, error) {
 }
 
 func (b *batchService) load(raw json.RawMessage) error {
-	loaded, seq, err := loadUUIDJobs(raw, "batch job", func(j *job) error {
+	return loadKeyed(&b.store, raw, "batch job", nil, func(j *job) error {
 		if j == nil || !batchIDRE.MatchString(j.ID) || j.Retries < 0 || j.Retries > 1 ||
 			(j.Outcome != StateSuccess && j.Outcome != StateDead) {
 			return errors.New("invalid batch job (id, outcome or retries)")
 		}
+		j.render() // the driver log is not kept in the file
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for _, j := range loaded {
-		j.render()
-	}
-	b.replace(loaded, seq)
-	return nil
 }
 
 func (j *job) key() *string { return &j.ID }

@@ -103,20 +103,17 @@ var flinkFields = []flinkField{
 // applyFlinkBody applies a create or update body to c; a malformed body is
 // 400 DLI.0001 "The format of message is error: …".
 func applyFlinkBody(body []byte, jar bool, c *flinkConfig) *response {
-	obj, err := decodeObject(body)
-	if err != nil {
-		r := badRequest("The format of message is error: %v", err)
-		return &r
+	f, e := readFields(body)
+	if e != nil {
+		return e
 	}
-	f := &fieldReader{obj: obj}
 	for _, fd := range flinkFields {
 		if jar && fd.jar || !jar && fd.sql {
 			fd.set(f, c, fd.key)
 		}
 	}
-	if f.err != nil {
-		r := badRequest("The format of message is error: %v", f.err)
-		return &r
+	if e := f.done(); e != nil {
+		return e
 	}
 	return nil
 }

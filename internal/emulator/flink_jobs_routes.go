@@ -115,11 +115,10 @@ func parseJobIDs(body []byte, flag string) ([]int64, bool, *response) {
 		r := badRequest(format, args...)
 		return nil, false, &r
 	}
-	obj, err := decodeObject(body)
-	if err != nil {
-		return fail("The format of message is error: %v", err)
+	fr, e := readFields(body)
+	if e != nil {
+		return nil, false, e
 	}
-	fr := &fieldReader{obj: obj}
 	_, raw, ok := fr.pick("job_ids")
 	if !ok {
 		return fail("The parameter job_ids is mandatory")
@@ -143,8 +142,8 @@ func parseJobIDs(body []byte, flag string) ([]int64, bool, *response) {
 	if flag != "" {
 		v, _ = fr.boolean(flag)
 	}
-	if fr.err != nil {
-		return fail("The format of message is error: %v", fr.err)
+	if e := fr.done(); e != nil {
+		return nil, false, e
 	}
 	return ids, v, nil
 }

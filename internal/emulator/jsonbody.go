@@ -50,11 +50,35 @@ func decodeObject(body []byte) (map[string]json.RawMessage, error) {
 	return obj, nil
 }
 
+// malformed is DLI's answer to a body it cannot read: 400 DLI.0001 "The format of message is
+// error: …".
+func malformed(err error) *response {
+	r := badRequest("The format of message is error: %v", err)
+	return &r
+}
+
+// readFields decodes a request body for a fieldReader, or answers malformed.
+func readFields(body []byte) (*fieldReader, *response) {
+	obj, err := decodeObject(body)
+	if err != nil {
+		return nil, malformed(err)
+	}
+	return &fieldReader{obj: obj}, nil
+}
+
 // fieldReader reads typed fields out of a decoded JSON object, collecting
 // the first type error. A key whose value is null counts as absent.
 type fieldReader struct {
 	obj map[string]json.RawMessage
 	err error
+}
+
+// done answers malformed for the first field of the wrong type, else nil.
+func (f *fieldReader) done() *response {
+	if f.err == nil {
+		return nil
+	}
+	return malformed(f.err)
 }
 
 func (f *fieldReader) fail(format string, args ...any) {

@@ -77,11 +77,10 @@ func (s *queueService) poolNeeds(poolName string) (minCU, maxCU int) {
 
 func (s *poolService) handleAssociate(c *call) response {
 	poolName := strings.ToLower(c.r.PathValue("pool_name"))
-	obj, err := decodeObject(c.body)
-	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+	f, e := readFields(c.body)
+	if e != nil {
+		return *e
 	}
-	f := &fieldReader{obj: obj}
 	name, _ := f.str("queue_name")
 	if f.err != nil || name == "" {
 		return badRequest("The parameter queue_name is mandatory")
@@ -90,25 +89,19 @@ func (s *poolService) handleAssociate(c *call) response {
 		return *e
 	}
 	name = strings.ToLower(name)
-	s.queues.mu.Lock()
-	q, ok := s.queues.queues[name]
-	switch {
-	case !ok:
-		s.queues.mu.Unlock()
-		return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", name)
-	case q.Pool != "":
-		s.queues.mu.Unlock()
-		return dliError(http.StatusBadRequest, CodeNotSupported, "The queue %s already belongs to the elastic resource pool %s", name, q.Pool)
-	}
-	q.settle(s.clock.Now())
-	q.Pool, q.Policies = poolName, []scalingPolicy{defaultPolicy(q.CUCount)}
-	s.queues.mu.Unlock()
-	s.changed()
-	return okJSON(successResponse{IsSuccess: true})
+	return s.queues.change(name, func(q *queue) *response {
+		if q.Pool != "" {
+			r := dliError(http.StatusBadRequest, CodeNotSupported, "The queue %s already belongs to the elastic resource pool %s", name, q.Pool)
+			return &r
+		}
+		q.settle(s.clock.Now())
+		q.Pool, q.Policies = poolName, []scalingPolicy{defaultPolicy(q.CUCount)}
+		return nil
+	})
 }
 
 func (s *poolService) handleListQueues(c *call) response {
-	p, errResp := s.get(c.r.PathValue("pool_name"))
+	p, errResp := s.lookup(c.r.PathValue("pool_name"))
 	if errResp != nil {
 		return *errResp
 	}
@@ -130,7 +123,7 @@ func (s *poolService) handleListQueues(c *call) response {
 }
 
 func (s *poolService) handleSetPolicies(c *call) response {
-	p, errResp := s.get(c.r.PathValue("pool_name"))
+	p, errResp := s.lookup(c.r.PathValue("pool_name"))
 	if errResp != nil {
 		return *errResp
 	}
@@ -139,14 +132,15 @@ func (s *poolService) handleSetPolicies(c *call) response {
 		return *errResp
 	}
 	name := strings.ToLower(c.r.PathValue("queue_name"))
-	s.queues.mu.Lock()
-	q, ok := s.queues.queues[name]
-	if !ok || q.Pool != p.Name {
-		s.queues.mu.Unlock()
+	set := false
+	s.queues.update(name, func(q *queue) {
+		if q.Pool == p.Name {
+			q.Policies, set = policies, true
+		}
+	})
+	if !set {
 		return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s in the elastic resource pool %s", name, p.Name)
 	}
-	q.Policies = policies
-	s.queues.mu.Unlock()
 	s.changed()
 	return okJSON(successResponse{IsSuccess: true})
 }
@@ -185,7 +179,7 @@ func parsePolicies(body []byte, poolMax int) ([]scalingPolicy, *response) {
 	}
 	obj, err := decodeObject(body)
 	if err != nil {
-		return fail("The format of message is error: %v", err)
+		return nil, malformed(err)
 	}
 	var raws []map[string]json.RawMessage
 	if v, ok := obj["queue_scaling_policies"]; !ok || json.Unmarshal(v, &raws) != nil || len(raws) == 0 {

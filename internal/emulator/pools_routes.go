@@ -87,11 +87,10 @@ func checkPoolCUs(p *pool) *response {
 }
 
 func (s *poolService) handleCreate(c *call) response {
-	obj, err := decodeObject(c.body)
-	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+	f, e := readFields(c.body)
+	if e != nil {
+		return *e
 	}
-	f := &fieldReader{obj: obj}
 	p := &pool{}
 	name, _ := f.str("elastic_resource_pool_name")
 	p.Description, _ = f.str("description")
@@ -105,8 +104,8 @@ func (s *poolService) handleCreate(c *call) response {
 	if _, v, ok := f.pick("label"); ok && json.Unmarshal(v, &p.Label) != nil {
 		f.fail("the parameter label must be an object of strings")
 	}
-	if f.err != nil {
-		return badRequest("The format of message is error: %v", f.err)
+	if e := f.done(); e != nil {
+		return *e
 	}
 	switch {
 	case name == "":
@@ -136,15 +135,9 @@ func (s *poolService) handleCreate(c *call) response {
 	now := s.clock.Now()
 	p.Owner, p.ResourceID, p.CreatedAt, p.UpdatedAt = c.who.owner, uuid.NewString(), now, now
 	p.ReadyAt = now.Add(s.provisionDelay())
-	s.mu.Lock()
-	if old, taken := s.pools[p.Name]; taken && !old.gone(now) {
-		s.mu.Unlock()
+	if !s.insertNew(p.Name, p, func(p *pool, seq int64) { p.ID = seq }) {
 		return badRequest("The elastic resource pool %s already exists", p.Name)
 	}
-	s.seq++
-	p.ID = s.seq
-	s.pools[p.Name] = p
-	s.mu.Unlock()
 	s.changed()
 	return okJSON(poolCreateResponse{IsSuccess: true, Message: "", Name: p.Name})
 }
@@ -162,15 +155,15 @@ func (s *poolService) handleList(c *call) response {
 	if status != "" && !slices.Contains([]string{PoolAvailable, PoolScaling, PoolCreating, PoolFailed}, status) {
 		return badRequest("The parameter status is invalid: %q", status)
 	}
-	want, e := parseTagFilter(q.Get("tags"))
+	pools, e := tagged(q.Get("tags"), s.sorted(), func(p *pool) []tag { return p.Tags })
 	if e != nil {
 		return *e
 	}
 	now := s.clock.Now()
 	items := []poolItem{}
-	for _, p := range s.sorted() {
+	for _, p := range pools {
 		it := s.item(p, now)
-		if strings.Contains(p.Name, name) && (status == "" || it.Status == status) && hasTags(p.Tags, want) {
+		if strings.Contains(p.Name, name) && (status == "" || it.Status == status) {
 			items = append(items, it)
 		}
 	}
@@ -178,16 +171,15 @@ func (s *poolService) handleList(c *call) response {
 }
 
 func (s *poolService) handleUpdate(c *call) response {
-	obj, err := decodeObject(c.body)
-	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+	f, e := readFields(c.body)
+	if e != nil {
+		return *e
 	}
-	f := &fieldReader{obj: obj}
 	desc, hasDesc := f.str("description")
 	maxCU, hasMax := f.integer("max_cu")
 	minCU, hasMin := f.integer("min_cu")
-	if f.err != nil {
-		return badRequest("The format of message is error: %v", f.err)
+	if e := f.done(); e != nil {
+		return *e
 	}
 	name := strings.ToLower(c.r.PathValue("pool_name"))
 	minNeeded, maxNeeded := s.queues.poolNeeds(name)

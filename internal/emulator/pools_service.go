@@ -3,11 +3,8 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -23,9 +20,7 @@ type poolService struct {
 	env
 	queues *queueService
 
-	mu    sync.RWMutex
-	pools map[string]*pool // by name (lower case)
-	seq   int64
+	store[string, pool] // by name (lower case); a deleted pool is held until it is gone
 }
 
 // PoolOutcomeTag is the reserved pool tag that makes a new pool fail.
@@ -109,7 +104,8 @@ func editionLimits(edition string) (lo, hi int) {
 }
 
 func newPoolService(e env, queues *queueService) *poolService {
-	p := &poolService{env: e, queues: queues, pools: map[string]*pool{}}
+	p := &poolService{env: e, queues: queues, store: newStore[string](func(a, b *pool) bool { return a.ID < b.ID }, nil)}
+	p.expired = func(p *pool) bool { return p.gone(e.clock.Now()) }
 	queues.pools = p
 	return p
 }
@@ -127,60 +123,24 @@ func (s *poolService) register(rt *routes) {
 
 func (s *poolService) kind() string { return "pool" }
 
-func (s *poolService) reset() {
-	s.mu.Lock()
-	s.pools, s.seq = map[string]*pool{}, 0
-	s.mu.Unlock()
-}
+// reset also numbers pools from 1 again.
+func (s *poolService) reset() { s.replace(map[string]*pool{}, 0) }
 
 func (s *poolService) stateKey() string { return "pools" }
 
-func (s *poolService) sorted() []*pool {
-	now := s.clock.Now()
-	s.mu.RLock()
-	out := make([]*pool, 0, len(s.pools))
-	for _, p := range s.pools {
-		if !p.gone(now) {
-			cp := *p
-			out = append(out, &cp)
-		}
-	}
-	s.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
-
-func (s *poolService) save() (json.RawMessage, error) {
-	ps := s.sorted()
-	if len(ps) == 0 {
-		return nil, nil
-	}
-	return json.Marshal(ps)
-}
+func (s *poolService) save() (json.RawMessage, error) { return s.saveSorted() }
 
 func (s *poolService) load(raw json.RawMessage) error {
-	var ps []*pool
-	if err := json.Unmarshal(raw, &ps); err != nil {
-		return err
-	}
-	m := map[string]*pool{}
-	var seq int64
-	for _, p := range ps {
+	return loadKeyed(&s.store, raw, "elastic resource pool", nil, func(p *pool) error {
 		if p == nil || !dliNameRE.MatchString(strings.ToLower(p.Name)) || p.MinCU < 0 || p.MaxCU < p.MinCU {
 			return errors.New("invalid elastic resource pool (name or CUs)")
 		}
-		p.Name = strings.ToLower(p.Name)
-		if m[p.Name] != nil {
-			return fmt.Errorf("holds the elastic resource pool %s twice", p.Name)
-		}
-		m[p.Name] = p
-		seq = max(seq, p.ID)
-	}
-	s.mu.Lock()
-	s.pools, s.seq = m, seq
-	s.mu.Unlock()
-	return nil
+		return nil
+	})
 }
+
+func (p *pool) key() *string { return &p.Name }
+func (p *pool) order() int64 { return p.ID }
 
 func (s *poolService) adminJobs() any {
 	now := s.clock.Now()
@@ -195,27 +155,20 @@ func poolMissing(name string) response {
 	return dliError(http.StatusBadRequest, CodeNotExist, "The elastic resource pool %s does not exist", name)
 }
 
-// get returns a copy of a pool that is not gone, or 400 DLI.0002.
-func (s *poolService) get(name string) (pool, *response) {
+// lookup returns a copy of a pool that is not gone, or 400 DLI.0002.
+func (s *poolService) lookup(name string) (pool, *response) {
 	name = strings.ToLower(name)
-	now := s.clock.Now()
-	s.mu.RLock()
-	p, ok := s.pools[name]
-	var cp pool
-	if ok {
-		cp = *p
-	}
-	s.mu.RUnlock()
-	if !ok || cp.gone(now) {
+	p, ok := s.get(name)
+	if !ok {
 		r := poolMissing(name)
 		return pool{}, &r
 	}
-	return cp, nil
+	return p, nil
 }
 
 // acceptsQueue checks that a queue may be created in (or added to) pool.
 func (s *poolService) acceptsQueue(name string) *response {
-	p, errResp := s.get(name)
+	p, errResp := s.lookup(name)
 	if errResp != nil {
 		return errResp
 	}
@@ -227,22 +180,23 @@ func (s *poolService) acceptsQueue(name string) *response {
 	return nil
 }
 
-// change runs fn on the stored pool (not gone) under the lock.
+// change runs fn on the stored pool (not gone) under the lock: 400 DLI.0002 when there is
+// none, else fn's answer (nil: success, and the change is kept).
 func (s *poolService) change(name string, fn func(p *pool, now time.Time) *response) response {
 	name = strings.ToLower(name)
 	now := s.clock.Now()
-	s.mu.Lock()
-	p, ok := s.pools[name]
-	if !ok || p.gone(now) {
-		s.mu.Unlock()
+	var e *response
+	found := s.update(name, func(p *pool) {
+		if e = fn(p, now); e == nil {
+			p.UpdatedAt = now
+		}
+	})
+	switch {
+	case !found:
 		return poolMissing(name)
-	}
-	if e := fn(p, now); e != nil {
-		s.mu.Unlock()
+	case e != nil:
 		return *e
 	}
-	p.UpdatedAt = now
-	s.mu.Unlock()
 	s.changed()
 	return okJSON(successResponse{IsSuccess: true})
 }

@@ -3,10 +3,8 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // The v3 queue properties: GET, PUT and DELETE (with a JSON body) on
@@ -85,7 +83,7 @@ func checkProperties(props map[string]string) *response {
 var propertyPaging = pageStyle{offsetKey: "offset", sizeKey: "limit", defaultSize: 100, maxSize: 100}
 
 func (s *queueService) handleGetProperties(c *call) response {
-	q, errResp := s.get(c.r.PathValue("queue_name"))
+	q, errResp := s.lookup(c.r.PathValue("queue_name"))
 	if errResp != nil {
 		return *errResp
 	}
@@ -102,14 +100,13 @@ func (s *queueService) handleGetProperties(c *call) response {
 }
 
 func (s *queueService) handleSetProperties(c *call) response {
-	obj, err := decodeObject(c.body)
-	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+	f, e := readFields(c.body)
+	if e != nil {
+		return *e
 	}
-	f := &fieldReader{obj: obj}
 	props := readProperties(f, "properties")
-	if f.err != nil {
-		return badRequest("The format of message is error: %v", f.err)
+	if e := f.done(); e != nil {
+		return *e
 	}
 	if len(props) == 0 {
 		return badRequest("The parameter properties is mandatory and must not be empty")
@@ -127,7 +124,7 @@ func (s *queueService) handleSetProperties(c *call) response {
 func (s *queueService) handleDeleteProperties(c *call) response {
 	obj, err := decodeObject(c.body)
 	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+		return *malformed(err)
 	}
 	var keys []string
 	if v, ok := obj["keys"]; !ok || json.Unmarshal(v, &keys) != nil || len(keys) == 0 {
@@ -146,19 +143,13 @@ func (s *queueService) handleDeleteProperties(c *call) response {
 }
 
 func (s *queueService) updateProperties(name string, change func(map[string]string)) response {
-	s.mu.Lock()
-	q, ok := s.queues[strings.ToLower(name)]
-	if !ok {
-		s.mu.Unlock()
-		return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", name)
-	}
-	m := map[string]string{}
-	for k, v := range q.Properties {
-		m[k] = v
-	}
-	change(m)
-	q.Properties = m // replaced, never changed in place: copies share it
-	s.mu.Unlock()
-	s.changed()
-	return okJSON(successResponse{IsSuccess: true})
+	return s.change(name, func(q *queue) *response {
+		m := map[string]string{}
+		for k, v := range q.Properties {
+			m[k] = v
+		}
+		change(m)
+		q.Properties = m // replaced, never changed in place: copies share it
+		return nil
+	})
 }

@@ -115,12 +115,10 @@ func (q *queue) listItem(now time.Time) queueListItem {
 
 // parseQueueCreate validates a create body (dli_02_0194).
 func (s *queueService) parseQueueCreate(body []byte) (*queue, *response) {
-	obj, err := decodeObject(body)
-	if err != nil {
-		r := badRequest("The format of message is error: %v", err)
-		return nil, &r
+	f, e := readFields(body)
+	if e != nil {
+		return nil, e
 	}
-	f := &fieldReader{obj: obj}
 	q := &queue{}
 	name, _ := f.str("queue_name")
 	q.Type, _ = f.str("queue_type")
@@ -138,9 +136,8 @@ func (s *queueService) parseQueueCreate(body []byte) (*queue, *response) {
 	}
 	q.Tags = readTags(f)
 	props := readProperties(f, "properties")
-	if f.err != nil {
-		r := badRequest("The format of message is error: %v", f.err)
-		return nil, &r
+	if e := f.done(); e != nil {
+		return nil, e
 	}
 	fail := func(format string, args ...any) (*queue, *response) {
 		r := badRequest(format, args...)
@@ -228,21 +225,15 @@ func (s *queueService) handleCreate(c *call) response {
 	}
 	q.Owner, q.CreatedAt, q.ReadyAt = c.who.owner, now, now.Add(s.provisionDelay())
 	q.ResourceID = uuid.NewString()
-	s.mu.Lock()
-	if _, taken := s.queues[q.Name]; taken {
-		s.mu.Unlock()
+	if !s.insertNew(q.Name, q, func(q *queue, seq int64) { q.ID = seq }) {
 		return dliError(http.StatusBadRequest, CodeParameter, "The queue %s already exists", q.Name)
 	}
-	s.seq++
-	q.ID = s.seq
-	s.queues[q.Name] = q
-	s.mu.Unlock()
 	s.changed()
 	return okJSON(queueCreateResponse{IsSuccess: true, QueueName: q.Name})
 }
 
 func (s *queueService) handleGet(c *call) response {
-	q, errResp := s.get(c.r.PathValue("queue_name"))
+	q, errResp := s.lookup(c.r.PathValue("queue_name"))
 	if errResp != nil {
 		return *errResp
 	}
@@ -280,14 +271,14 @@ func (s *queueService) handleList(c *call) response {
 	if !ok {
 		return badRequest("The parameter order is invalid: %q", order)
 	}
-	want, e := parseTagFilter(q.Get("tags"))
+	queues, e := tagged(q.Get("tags"), s.sorted(), func(q *queue) []tag { return q.Tags })
 	if e != nil {
 		return *e
 	}
 	now := s.clock.Now()
 	items := []queueListItem{}
-	for _, qu := range s.sorted() {
-		if (typ == "all" || qu.Type == typ) && hasTags(qu.Tags, want) {
+	for _, qu := range queues {
+		if typ == "all" || qu.Type == typ {
 			items = append(items, qu.listItem(now))
 		}
 	}
@@ -296,7 +287,7 @@ func (s *queueService) handleList(c *call) response {
 }
 
 func (s *queueService) handleDelete(c *call) response {
-	q, errResp := s.get(c.r.PathValue("queue_name"))
+	q, errResp := s.lookup(c.r.PathValue("queue_name"))
 	if errResp != nil {
 		return *errResp
 	}
@@ -312,9 +303,7 @@ func (s *queueService) handleDelete(c *call) response {
 		return dliError(http.StatusBadRequest, CodeNotSupported,
 			"The queue %s is provided by the emulator's queues option and cannot be deleted", q.Name)
 	}
-	s.mu.Lock()
-	delete(s.queues, q.Name)
-	s.mu.Unlock()
+	s.remove(q.Name)
 	s.changed()
 	return okJSON(successResponse{IsSuccess: true})
 }
@@ -322,25 +311,27 @@ func (s *queueService) handleDelete(c *call) response {
 // handleAction restarts or scales a queue (dli_02_0249): cu_count is the
 // CUs to add or remove, a multiple of 16.
 func (s *queueService) handleAction(c *call) response {
-	obj, err := decodeObject(c.body)
-	if err != nil {
-		return badRequest("The format of message is error: %v", err)
+	f, e := readFields(c.body)
+	if e != nil {
+		return *e
 	}
-	f := &fieldReader{obj: obj}
 	action, _ := f.str("action")
 	f.boolean("force")
 	delta, hasDelta := f.integer("cu_count")
-	if f.err != nil {
-		return badRequest("The format of message is error: %v", f.err)
+	if e := f.done(); e != nil {
+		return *e
 	}
 	name := strings.ToLower(c.r.PathValue("queue_name"))
 	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, ok := s.queues[name]
-	if !ok {
-		return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", name)
+	var answer response
+	if !s.update(name, func(q *queue) { answer = s.act(q, now, action, delta, hasDelta) }) {
+		return queueMissing(name)
 	}
+	return answer
+}
+
+// act is handleAction on the stored queue, under the lock.
+func (s *queueService) act(q *queue, now time.Time, action string, delta int, hasDelta bool) response {
 	q.settle(now)
 	switch action {
 	case "restart":
@@ -373,48 +364,4 @@ func (s *queueService) handleAction(c *call) response {
 	q.TargetCU, q.ScaledAt = target, now.Add(s.provisionDelay())
 	s.changed()
 	return okJSON(scaleResponse{QueueName: q.Name, Result: true})
-}
-
-// readTags reads "tags": [{"key","value"}] (null or absent: none), with
-// the rules of the tag API (checkTags, tags_service.go).
-func readTags(f *fieldReader) []tag {
-	_, v, ok := f.pick("tags")
-	if !ok {
-		return nil
-	}
-	var ts []tag
-	if json.Unmarshal(v, &ts) != nil {
-		f.fail("the parameter tags must be an array of {key, value} objects")
-		return nil
-	}
-	if msg := checkTags(ts, true); msg != "" {
-		f.fail("%s", msg)
-	}
-	return ts
-}
-
-// parseTagFilter reads the list filter tags=k1=v1,k2=v2.
-func parseTagFilter(s string) (map[string]string, *response) {
-	want := map[string]string{}
-	if s == "" {
-		return want, nil
-	}
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			r := badRequest("The parameter tags is invalid: %q, it must be k1=v1,k2=v2", s)
-			return nil, &r
-		}
-		want[k] = v
-	}
-	return want, nil
-}
-
-func hasTags(have []tag, want map[string]string) bool {
-	for k, v := range want {
-		if !slices.Contains(have, tag{Key: k, Value: v}) {
-			return false
-		}
-	}
-	return true
 }

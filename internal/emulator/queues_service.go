@@ -3,12 +3,9 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,9 +29,7 @@ type queueService struct {
 	jobs  []activeJobs // who runs jobs on queues (the job services)
 	pools *poolService // set by newPoolService
 
-	mu     sync.RWMutex
-	queues map[string]*queue // by lower-case name
-	seq    int64
+	store[string, queue] // by lower-case name
 }
 
 // activeJobs is what the queue service asks the job services before a
@@ -71,11 +66,6 @@ type queue struct {
 	Seeded       bool              `json:"-"`
 }
 
-type tag struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
 // provisionDelay is how long DLI works in the background on a queue or a
 // pool (assigning a new queue, scaling, creating or resizing a pool). It
 // follows Options.JobStart, the emulator's "starting" time, so that fast
@@ -100,7 +90,7 @@ func (q *queue) settle(now time.Time) {
 func (q *queue) ready(now time.Time) bool { return !now.Before(q.ReadyAt) }
 
 func newQueueService(e env, jobs ...activeJobs) *queueService {
-	s := &queueService{env: e, jobs: jobs}
+	s := &queueService{env: e, jobs: jobs, store: newStore[string](func(a, b *queue) bool { return a.ID < b.ID }, nil)}
 	s.reset()
 	return s
 }
@@ -133,27 +123,13 @@ func (s *queueService) seed() map[string]*queue {
 	return m
 }
 
+// reset brings back the seeded queues alone.
 func (s *queueService) reset() {
 	m := s.seed()
-	s.mu.Lock()
-	s.queues, s.seq = m, int64(len(m))
-	s.mu.Unlock()
+	s.replace(m, int64(len(m)))
 }
 
 func (s *queueService) stateKey() string { return "queues" }
-
-// sorted returns copies of every queue, in creation order.
-func (s *queueService) sorted() []*queue {
-	s.mu.RLock()
-	out := make([]*queue, 0, len(s.queues))
-	for _, q := range s.queues {
-		cp := *q
-		out = append(out, &cp)
-	}
-	s.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
 
 // save keeps the created queues; the seeded ones come from the options.
 func (s *queueService) save() (json.RawMessage, error) {
@@ -170,28 +146,16 @@ func (s *queueService) save() (json.RawMessage, error) {
 }
 
 func (s *queueService) load(raw json.RawMessage) error {
-	var qs []*queue
-	if err := json.Unmarshal(raw, &qs); err != nil {
-		return err
-	}
-	m := s.seed()
-	seq := int64(len(m))
-	for _, q := range qs {
+	return loadKeyed(&s.store, raw, "queue", s.seed(), func(q *queue) error {
 		if q == nil || !dliNameRE.MatchString(strings.ToLower(q.Name)) || q.CUCount <= 0 {
 			return errors.New("invalid queue (name or cu_count)")
 		}
-		q.Name = strings.ToLower(q.Name)
-		if m[q.Name] != nil {
-			return fmt.Errorf("holds the queue %s twice (or a seeded one)", q.Name)
-		}
-		m[q.Name] = q
-		seq = max(seq, q.ID)
-	}
-	s.mu.Lock()
-	s.queues, s.seq = m, seq
-	s.mu.Unlock()
-	return nil
+		return nil
+	})
 }
+
+func (q *queue) key() *string { return &q.Name }
+func (q *queue) order() int64 { return q.ID }
 
 // adminJobs lists the queues as the detail shows them.
 func (s *queueService) adminJobs() any {
@@ -221,20 +185,32 @@ func checkName(param, name string) *response {
 	return nil
 }
 
-// get returns a copy of the queue named (case-insensitively) or 400 DLI.0002.
-func (s *queueService) get(name string) (queue, *response) {
-	s.mu.RLock()
-	q, ok := s.queues[strings.ToLower(name)]
-	var cp queue
-	if ok {
-		cp = *q
-	}
-	s.mu.RUnlock()
+func queueMissing(name string) response {
+	return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", name)
+}
+
+// lookup returns a copy of the queue named (case-insensitively) or 400 DLI.0002.
+func (s *queueService) lookup(name string) (queue, *response) {
+	q, ok := s.get(strings.ToLower(name))
 	if !ok {
-		r := dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", name)
+		r := queueMissing(name)
 		return queue{}, &r
 	}
-	return cp, nil
+	return q, nil
+}
+
+// change runs fn on the stored queue under the lock: 400 DLI.0002 when there is none, else
+// fn's answer (nil: success, and the change is kept).
+func (s *queueService) change(name string, fn func(q *queue) *response) response {
+	var e *response
+	if !s.update(strings.ToLower(name), func(q *queue) { e = fn(q) }) {
+		return queueMissing(name)
+	}
+	if e != nil {
+		return *e
+	}
+	s.changed()
+	return okJSON(successResponse{IsSuccess: true})
 }
 
 // acceptsJobs is the check a job service makes before it accepts a job on
@@ -242,7 +218,7 @@ func (s *queueService) get(name string) (queue, *response) {
 // runs the job (wantType: "general" for Spark batch and Flink JAR jobs, ""
 // for any type, see queues_jobs.go). It answers nil or the refusal.
 func (s *queueService) acceptsJobs(name, wantType string) *response {
-	q, errResp := s.get(name)
+	q, errResp := s.lookup(name)
 	if errResp != nil {
 		return errResp
 	}

@@ -104,11 +104,10 @@ func (q *sqlService) parseSQL(body []byte, submit bool) (sqlSubmit, *response) {
 		r := badRequest(format, args...)
 		return p, &r
 	}
-	obj, err := decodeObject(body)
-	if err != nil {
-		return fail("The format of message is error: %v", err)
+	f, e := readFields(body)
+	if e != nil {
+		return p, e
 	}
-	f := &fieldReader{obj: obj}
 	p.sql, _ = f.str("sql")
 	p.db, _ = f.str("currentdb")
 	p.queue, _ = f.str("queue_name")
@@ -118,8 +117,8 @@ func (q *sqlService) parseSQL(body []byte, submit bool) (sqlSubmit, *response) {
 	if _, v, ok := f.pick("tags"); ok && json.Unmarshal(v, &p.tags) != nil {
 		f.fail("the parameter tags must be an array of {key, value} objects")
 	}
-	if f.err != nil {
-		return fail("The format of message is error: %v", f.err)
+	if e := f.done(); e != nil {
+		return p, e
 	}
 	if strings.TrimSpace(stripSQLComments(p.sql)) == "" {
 		return fail("The parameter sql is mandatory and must not be empty")
@@ -268,25 +267,15 @@ func (q *sqlService) kind() string { return "sql" }
 
 func (q *sqlService) stateKey() string { return "sql_jobs" }
 
-func (q *sqlService) save() (json.RawMessage, error) {
-	js := q.sorted()
-	if len(js) == 0 {
-		return nil, nil
-	}
-	return json.Marshal(js)
-}
+func (q *sqlService) save() (json.RawMessage, error) { return q.saveSorted() }
 
 func (q *sqlService) load(raw json.RawMessage) error {
-	loaded, seq, err := loadUUIDJobs(raw, "SQL job", func(j *sqlJob) error {
+	return loadKeyed(&q.store, raw, "SQL job", nil, func(j *sqlJob) error {
 		if j == nil || !jobUUIDRE.MatchString(j.ID) || j.Outcome != SQLFinished && j.Outcome != SQLFailed {
 			return errors.New("invalid SQL job (job_id or outcome)")
 		}
 		return nil
 	})
-	if err == nil {
-		q.replace(loaded, seq)
-	}
-	return err
 }
 
 func (j *sqlJob) key() *string { return &j.ID }

@@ -9,9 +9,10 @@ import (
 	"sync"
 )
 
-// store is the in-memory job table one service owns: jobs by key under a lock, and the last
-// sequence number handed out (it goes on after a reset, so nothing is numbered twice).
-// Handlers that change a job hold mu themselves; the helpers here copy jobs out of the lock.
+// store is the in-memory table one service owns: jobs (or queues, pools) by key under a lock,
+// and the last sequence number handed out (it goes on after a reset, so nothing is numbered
+// twice). Handlers that change a job hold mu themselves or go through update; the other
+// helpers copy jobs out of the lock.
 type store[K comparable, T any] struct {
 	mu   sync.RWMutex
 	jobs map[K]*T
@@ -19,6 +20,9 @@ type store[K comparable, T any] struct {
 
 	less  func(a, b *T) bool // oldest first
 	clone func(*T) T         // a copy that shares nothing mutable
+	// expired, when set, says an object still held no longer exists (a pool deleted in the
+	// background): every helper passes it over, and insertNew may take its key.
+	expired func(*T) bool
 }
 
 func newStore[K comparable, T any](less func(a, b *T) bool, clone func(*T) T) store[K, T] {
@@ -28,11 +32,20 @@ func newStore[K comparable, T any](less func(a, b *T) bool, clone func(*T) T) st
 	return store[K, T]{jobs: map[K]*T{}, less: less, clone: clone}
 }
 
+// held returns the live job under k; the caller holds mu.
+func (s *store[K, T]) held(k K) (*T, bool) {
+	j, ok := s.jobs[k]
+	if !ok || s.expired != nil && s.expired(j) {
+		return nil, false
+	}
+	return j, true
+}
+
 // get returns a copy of the job under k.
 func (s *store[K, T]) get(k K) (T, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	j, ok := s.jobs[k]
+	j, ok := s.held(k)
 	if !ok {
 		var zero T
 		return zero, false
@@ -45,12 +58,49 @@ func (s *store[K, T]) sorted() []*T {
 	s.mu.RLock()
 	js := make([]*T, 0, len(s.jobs))
 	for _, j := range s.jobs {
-		cp := s.clone(j)
-		js = append(js, &cp)
+		if s.expired == nil || !s.expired(j) {
+			cp := s.clone(j)
+			js = append(js, &cp)
+		}
 	}
 	s.mu.RUnlock()
 	sort.Slice(js, func(a, b int) bool { return s.less(js[a], js[b]) })
 	return js
+}
+
+// saveSorted is a state-file section of every job, oldest first; nil (nothing to keep) when
+// there is none.
+func (s *store[K, T]) saveSorted() (json.RawMessage, error) {
+	js := s.sorted()
+	if len(js) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(js)
+}
+
+// update runs fn on the stored job under k with the lock held; false when there is none.
+func (s *store[K, T]) update(k K, fn func(j *T)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j, ok := s.held(k)
+	if ok {
+		fn(j)
+	}
+	return ok
+}
+
+// updateWhere is update for the job match accepts (at most one should be: the map's order
+// decides otherwise).
+func (s *store[K, T]) updateWhere(match func(j *T) bool, fn func(j *T)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.jobs {
+		if j, ok := s.held(k); ok && match(j) {
+			fn(j)
+			return true
+		}
+	}
+	return false
 }
 
 // insert gives j the next sequence number (through number, with the lock held) and stores it
@@ -60,6 +110,20 @@ func (s *store[K, T]) insert(j *T, number func(j *T, seq int64) K) {
 	s.seq++
 	s.jobs[number(j, s.seq)] = j
 	s.mu.Unlock()
+}
+
+// insertNew stores j under a key the client chose, unless a job is there already (false),
+// and gives it the next sequence number through number.
+func (s *store[K, T]) insertNew(k K, j *T, number func(j *T, seq int64)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.held(k); taken {
+		return false
+	}
+	s.seq++
+	number(j, s.seq)
+	s.jobs[k] = j
+	return true
 }
 
 // remove forgets the job under k and reports whether there was one.
@@ -100,36 +164,44 @@ func lookupUUID[T any](s *store[string, T], id, param, what string) (T, *respons
 	return cp, nil
 }
 
-// uuidJob is what loadUUIDJobs needs of a job keyed by a UUID.
-type uuidJob interface {
-	key() *string // the ID, lower-cased in place on load
+// keyedJob is what loadKeyed needs of a job keyed by a case-insensitive string (a UUID, a
+// queue or pool name).
+type keyedJob interface {
+	key() *string // the key, lower-cased in place on load
 	order() int64 // the creation sequence number
 }
 
-// loadUUIDJobs reads a state-file section of jobs keyed by lower-case UUIDs (the path's ID is
-// lower-cased on lookup; a hand-edited file may hold upper case). check refuses an invalid
-// job; what names the kind in the error for a job held twice.
-func loadUUIDJobs[T any, P interface {
+// loadKeyed replaces what s holds with a state-file section of jobs keyed by lower-case
+// strings (the path's ID or name is lower-cased on lookup; a hand-edited file may hold upper
+// case), added to seed (nil: none; else objects that exist without the file, numbered before
+// it). check refuses an invalid job; what names the kind in the error for a job held twice.
+func loadKeyed[T any, P interface {
 	*T
-	uuidJob
-}](raw json.RawMessage, what string, check func(P) error) (map[string]*T, int64, error) {
+	keyedJob
+}](s *store[string, T], raw json.RawMessage, what string, seed map[string]*T, check func(P) error) error {
 	var jobs []P
 	if err := json.Unmarshal(raw, &jobs); err != nil {
-		return nil, 0, err
+		return err
 	}
-	loaded := map[string]*T{}
-	var seq int64
+	loaded, twice := seed, "twice"
+	if seed == nil {
+		loaded = map[string]*T{}
+	} else {
+		twice = "twice (or a seeded one)"
+	}
+	seq := int64(len(loaded))
 	for _, j := range jobs {
 		if err := check(j); err != nil {
-			return nil, 0, err
+			return err
 		}
 		id := j.key()
 		*id = strings.ToLower(*id)
 		if loaded[*id] != nil {
-			return nil, 0, fmt.Errorf("holds the %s %s twice", what, *id)
+			return fmt.Errorf("holds the %s %s %s", what, *id, twice)
 		}
 		loaded[*id] = j
 		seq = max(seq, j.order())
 	}
-	return loaded, seq, nil
+	s.replace(loaded, seq)
+	return nil
 }

@@ -26,6 +26,12 @@ type tagService struct {
 	pools  *poolService
 }
 
+// tag is one tag of a queue or pool, as bodies and the store hold it.
+type tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // Tag resource types served here (the SDK's enum).
 const (
 	tagTypeQueue = "dli_queue"
@@ -87,7 +93,7 @@ func tagMissing(typ, id string) response {
 	if typ == tagTypePool {
 		return poolMissing(id)
 	}
-	return dliError(http.StatusBadRequest, CodeNotExist, "There is no queue named %s", id)
+	return queueMissing(id)
 }
 
 // edit runs fn on the tags of the object typ/id under its store's lock;
@@ -95,26 +101,11 @@ func tagMissing(typ, id string) response {
 // still one until it is gone).
 func (s *tagService) edit(typ, id string, fn func(tags *[]tag)) (found bool) {
 	if typ == tagTypeQueue {
-		s.queues.mu.Lock()
-		defer s.queues.mu.Unlock()
-		for _, q := range s.queues.queues {
-			if sameObject(id, q.Name, q.ResourceID) {
-				fn(&q.Tags)
-				return true
-			}
-		}
-		return false
+		return s.queues.updateWhere(func(q *queue) bool { return sameObject(id, q.Name, q.ResourceID) },
+			func(q *queue) { fn(&q.Tags) })
 	}
-	now := s.clock.Now()
-	s.pools.mu.Lock()
-	defer s.pools.mu.Unlock()
-	for _, p := range s.pools.pools {
-		if !p.gone(now) && sameObject(id, p.Name, p.ResourceID) {
-			fn(&p.Tags)
-			return true
-		}
-	}
-	return false
+	return s.pools.updateWhere(func(p *pool) bool { return sameObject(id, p.Name, p.ResourceID) },
+		func(p *pool) { fn(&p.Tags) })
 }
 
 // sameObject: id is the object's resource_id or (case-insensitively) its name.
@@ -159,7 +150,7 @@ func parseTagBody(body []byte, creating bool) ([]tag, *response) {
 	}
 	obj, err := decodeObject(body)
 	if err != nil {
-		return fail("The format of message is error: %v", err)
+		return nil, malformed(err)
 	}
 	var tags []tag
 	if v, ok := obj["tags"]; !ok || json.Unmarshal(v, &tags) != nil || len(tags) == 0 {
@@ -189,4 +180,64 @@ func checkTags(tags []tag, withValues bool) string {
 		seen[t.Key] = true
 	}
 	return ""
+}
+
+// readTags reads "tags": [{"key","value"}] of a create body (null or
+// absent: none), with the rules of the tag API (checkTags).
+func readTags(f *fieldReader) []tag {
+	_, v, ok := f.pick("tags")
+	if !ok {
+		return nil
+	}
+	var ts []tag
+	if json.Unmarshal(v, &ts) != nil {
+		f.fail("the parameter tags must be an array of {key, value} objects")
+		return nil
+	}
+	if msg := checkTags(ts, true); msg != "" {
+		f.fail("%s", msg)
+	}
+	return ts
+}
+
+// parseTagFilter reads the list filter tags=k1=v1,k2=v2.
+func parseTagFilter(s string) (map[string]string, *response) {
+	want := map[string]string{}
+	if s == "" {
+		return want, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			r := badRequest("The parameter tags is invalid: %q, it must be k1=v1,k2=v2", s)
+			return nil, &r
+		}
+		want[k] = v
+	}
+	return want, nil
+}
+
+// tagged keeps the objects whose tags hold every pair of the list filter
+// (parseTagFilter), in their order.
+func tagged[T any](filter string, objs []*T, tags func(*T) []tag) ([]*T, *response) {
+	want, e := parseTagFilter(filter)
+	if e != nil {
+		return nil, e
+	}
+	out := make([]*T, 0, len(objs))
+	for _, o := range objs {
+		if hasTags(tags(o), want) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func hasTags(have []tag, want map[string]string) bool {
+	for k, v := range want {
+		if !slices.Contains(have, tag{Key: k, Value: v}) {
+			return false
+		}
+	}
+	return true
 }
