@@ -88,16 +88,11 @@ func (f *batchJobListModel) options() client.ListOptions {
 // importedBatchJob is the resource as ImportState and the Read after it make it.
 func importedBatchJob(job *client.BatchJob) batchJobResourceModel {
 	data := jobDataFromClient(job)
-	return batchJobResourceModel{
-		ID:              data.ID,
-		jobArgsModel:    data.jobArgsModel,
-		WaitFor:         types.StringValue(waitForSubmitted),
-		CancelOnDestroy: types.BoolValue(true),
-		RerunOnFailure:  types.BoolValue(false),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{ // as in the schema's timeouts
-			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
-		})},
-		SecretConfVersion: types.Int64Null(),
-		jobStatusModel:    data.jobStatusModel,
-	}
+	m := batchJobResourceModel{ID: data.ID, jobArgsModel: data.jobArgsModel, jobStatusModel: data.jobStatusModel}
+	m.adoptDefaults(waitForSubmitted)
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{ // as in the schema's timeouts
+		"create": types.StringType, "read": types.StringType, "delete": types.StringType,
+	})}
+	m.SecretConfVersion = types.Int64Null()
+	return m
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -42,14 +41,7 @@ type batchJobResource struct{ resourceBase }
 type batchJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	jobArgsModel
-	WaitFor         types.String      `tfsdk:"wait_for"`
-	CancelOnDestroy types.Bool        `tfsdk:"cancel_on_destroy"`
-	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
-	Triggers        map[string]string `tfsdk:"triggers"`
-	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
-	// Write-only: null everywhere but in the configuration (see batch_job_secret.go).
-	SecretConf        map[string]string `tfsdk:"secret_conf"`
-	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
+	jobSettingsModel
 	jobStatusModel
 }
 
@@ -193,7 +185,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
-		r.readNotFound(ctx, req, resp, state)
+		readNotFound(ctx, batchJobTerms, r.client, req, resp, id, client.ParseJobState(state.State.ValueString()))
 		return
 	}
 	if err != nil {
@@ -206,52 +198,10 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }
 
-// purgeNotedKey marks, in private state, that the user was told a finished job is no longer
-// listed by DLI, so that the warning is not repeated on every plan.
-const purgeNotedKey = "purge_noted"
-
-func (r *batchJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state batchJobResourceModel) {
-	id := state.ID.ValueString()
-	last := client.ParseJobState(state.State.ValueString())
-	if last.IsTerminal() {
-		// History was purged; the job ran to its end. Keeping it avoids a surprise re-run.
-		noted, diags := req.Private.GetKey(ctx, purgeNotedKey)
-		resp.Diagnostics.Append(diags...)
-		if len(noted) == 0 {
-			resp.Diagnostics.AddWarning("Finished batch job no longer in DLI",
-				fmt.Sprintf("Batch job %s was last seen %s and DLI no longer lists it (its history was purged). "+
-					"It stays in state as it was, so it is not submitted again; change triggers to re-run it. "+
-					"This warning is not repeated.", id, last))
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, purgeNotedKey, []byte(`true`))...)
-		}
-		return
-	}
-	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
-		resp.Diagnostics.AddError("Batch job not found at the provider's new location",
-			fmt.Sprintf("Batch job %s (last state: %s) lives %s. It stays in state, so that it is not submitted a second "+
-				"time while it may still run there. Point the provider back at the job's project and endpoint (a "+
-				"provider alias works) to manage or destroy it; to forget it on purpose, run `terraform state rm` "+
-				"with this resource's address.", id, stateDesc(last), detail))
-		return
-	}
-	resp.Diagnostics.AddWarning("Batch job not found",
-		fmt.Sprintf("Batch job %s was not found in DLI; it is removed from state and will be submitted again on the next apply.", id))
-	resp.State.RemoveResource(ctx)
-}
-
-// Update only changes provider-side arguments (wait_for, cancel_on_destroy, rerun_on_failure,
-// timeouts), or adopts values after an import: every job argument otherwise forces
-// replacement, so no API call is needed.
+// Update changes provider-side arguments only (wait_for, cancel_on_destroy, rerun_on_failure,
+// timeouts), or adopts values after an import.
 func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan batchJobResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-	// Clients before Terraform 1.12 keep no identity, so none may come with the request.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
+	updateJob(ctx, r.client, req, resp, func(m *batchJobResourceModel) string { return m.ID.ValueString() })
 }
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so

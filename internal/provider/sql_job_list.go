@@ -89,7 +89,7 @@ func importedSQLJob(ctx context.Context, job *client.SQLJob) (sqlJobResourceMode
 	var m sqlJobResourceModel
 	diags := nullResourceModel(ctx, sqlJobResourceSchema(ctx), &m)
 	m.ID = types.StringValue(job.ID)
-	m.WaitFor, m.CancelOnDestroy, m.RerunOnFailure = types.StringValue(waitForFinished), types.BoolValue(true), types.BoolValue(false)
+	m.adoptDefaults(waitForFinished)
 	m.sqlJobArgsModel = sqlArgsFromJob(job, m.sqlJobArgsModel)
 	m.sqlJobStatusModel = sqlStatusFromJob(job)
 	return m, diags
