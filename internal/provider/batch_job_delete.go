@@ -26,16 +26,12 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 		firstNonEmpty(id, "(its submission's outcome unknown)")+jobNameSuffix(state), last) {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	ctx = withConfSecrets(ctx, state.Conf)
 	if id == "" { // a submission whose outcome was unknown: its job, if any, is found by its marker
 		job, _, ok := r.findPending(ctx, req.Private, state, &resp.Diagnostics)
 		if !ok || job == nil {

@@ -93,18 +93,13 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultCreateTimeout)
+	if !ok {
 		return
 	}
-	// Every call of this apply masks the secret values in what DLI answers.
-	ctx = client.WithSecrets(ctx, secretValues(secrets)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, plan.Conf), timeout)
 	defer cancel()
+	// Every call of this apply masks the secret values in what DLI answers.
+	ctx = client.WithSecrets(withConfSecrets(ctx, plan.Conf), secretValues(secrets)...)
 
 	submittedAt := time.Now()
 	submission := plan.toCreateRequest()
@@ -166,16 +161,12 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state batchJobResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	ctx = withConfSecrets(ctx, state.Conf)
 	id, prior := state.ID.ValueString(), state.jobArgsModel
 	// Also when the job is kept without being found, and for states written before identities.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)

@@ -9,12 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -160,36 +158,21 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			"execution_agency_urn": optionalString("Name of the IAM agency the job runs as (Spark 3.3.1 and later).",
 				stringvalidator.LengthAtLeast(1)),
 
-			"wait_for": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(waitForSubmitted),
-				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForSuccess, waitForFinished)},
-				MarkdownDescription: "What `apply` waits for after submitting: `submitted` (default; return at once), " +
-					"`running` (the job started, or already finished successfully), `success` (the job finished " +
-					"successfully) or `finished` (the job ended, `success` or `dead`: its end is recorded in `state` " +
-					"without an error, for tests that assert a failure). With `running` or `success`, a job that ends " +
-					"`dead` fails the apply with the last lines of its log and stays in state as tainted. The wait is " +
-					"bounded by `timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in " +
-					"state as tainted: `terraform untaint` keeps it.",
-			},
-			"cancel_on_destroy": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether destroying (or replacing) the resource cancels a job that is still active. " +
-					"Defaults to `true`. With `false`, the job is left to run and only removed from state (with a warning naming it).",
-			},
-			"rerun_on_failure": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true` and the job is `dead`, the next plan replaces it, submitting it again. " +
-					"Defaults to `false`: a finished job, failed or not, is never re-run by surprise.",
-			},
-			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
-					"Changing triggers re-runs the job, except when the job was just imported: its triggers are adopted.",
-					"Changing `triggers` re-runs the job, except when the job was just imported: its triggers are adopted.")},
-				MarkdownDescription: "Arbitrary values; any change re-runs the job (cancels the old one if active and " +
-					"submits a new one). Use it to run the job again when, say, its input data changes. A freshly " +
-					"imported job adopts the configured triggers without re-running.",
-			},
+			"wait_for": waitForAttribute(waitForSubmitted, "What `apply` waits for after submitting: `submitted` (default; "+
+				"return at once), `running` (the job started, or already finished successfully), `success` (the job "+
+				"finished successfully) or `finished` (the job ended, `success` or `dead`: its end is recorded in `state` "+
+				"without an error, for tests that assert a failure). With `running` or `success`, a job that ends `dead` "+
+				"fails the apply with the last lines of its log and stays in state as tainted. The wait is bounded by "+
+				"`timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in state as "+
+				"tainted: `terraform untaint` keeps it.", waitForSubmitted, waitForRunning, waitForSuccess, waitForFinished),
+			"cancel_on_destroy": boolSetting(true, "Whether destroying (or replacing) the resource cancels a job that is "+
+				"still active. Defaults to `true`. With `false`, the job is left to run and only removed from state (with a "+
+				"warning naming it)."),
+			"rerun_on_failure": boolSetting(false, "When `true` and the job is `dead`, the next plan replaces it, submitting "+
+				"it again. Defaults to `false`: a finished job, failed or not, is never re-run by surprise."),
+			"triggers": triggersAttribute("re-runs the job", "Arbitrary values; any change re-runs the job (cancels the old "+
+				"one if active and submits a new one). Use it to run the job again when, say, its input data changes. A "+
+				"freshly imported job adopts the configured triggers without re-running."),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Read: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`). " + queueWaitNote,

@@ -108,7 +108,7 @@ func (r *poolResource) Create(ctx context.Context, req resource.CreateRequest, r
 		MinCU: plan.MinCU.ValueInt64(), MaxCU: plan.MaxCU.ValueInt64(),
 		Tags: stringMapOf(ctx, plan.Tags, &resp.Diagnostics), Label: stringMapOf(ctx, plan.Label, &resp.Diagnostics),
 	}
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, poolCreateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, poolCreateTimeout)
 	if !ok {
 		return
 	}
@@ -181,7 +181,7 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var plan, state poolResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, poolUpdateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, poolUpdateTimeout)
 	if !ok {
 		return
 	}
@@ -225,7 +225,7 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *poolResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state poolResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, poolDeleteTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, poolDeleteTimeout)
 	if !ok {
 		return
 	}

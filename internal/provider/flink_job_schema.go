@@ -138,10 +138,9 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"resource_config":      flinkResourceConfigAttribute(),
 		"execution_agency_urn": optString("IAM agency the job runs as (Flink 1.15 and later).", stringvalidator.LengthAtLeast(1)),
 
-		"wait_for": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(waitForRunning),
-			Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning)},
-			MarkdownDescription: "What apply waits for after running the job: `running` (default; `job_running`) or `submitted` " +
-				"(DLI accepted the run). A job that fails to submit or run fails the apply with DLI's status description."},
+		"wait_for": waitForAttribute(waitForRunning, "What apply waits for after running the job: `running` (default; "+
+			"`job_running`) or `submitted` (DLI accepted the run). A job that fails to submit or run fails the apply with "+
+			"DLI's status description.", waitForSubmitted, waitForRunning),
 		"desired_state": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(desiredRunning),
 			Validators: []validator.String{stringvalidator.OneOf(desiredRunning, desiredStopped)},
 			MarkdownDescription: "`running` (default) or `stopped`. Changing it pauses the job (a stop with a savepoint when " +

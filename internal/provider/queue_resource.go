@@ -93,7 +93,7 @@ func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, 
 	var plan queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	creq := plan.toCreateRequest(ctx, &resp.Diagnostics)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, queueCreateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, queueCreateTimeout)
 	if !ok {
 		return
 	}
@@ -227,7 +227,7 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var plan, state queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, queueUpdateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, queueUpdateTimeout)
 	if !ok {
 		return
 	}
@@ -307,7 +307,7 @@ func policiesEqual(a, b []scalingPolicyModel) bool {
 func (r *queueResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state queueResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, queueDeleteTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, queueDeleteTimeout)
 	if !ok {
 		return
 	}

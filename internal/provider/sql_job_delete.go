@@ -27,16 +27,12 @@ func (r *sqlJobResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if last.IsTerminal() {
 		return // a finished job costs no request
 	}
-	if !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, state.secrets()...), timeout)
 	defer cancel()
+	ctx = client.WithSecrets(ctx, state.secrets()...)
 
 	// At another location a "not found" says nothing about the job: refuse to forget it.
 	if movedAway(ctx, sqlJobTerms, r.client, req.Private, &resp.Diagnostics, id, last, func(ctx context.Context, id string) error {

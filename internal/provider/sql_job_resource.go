@@ -75,21 +75,14 @@ func (r *sqlJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan sqlJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultCreateTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, append(plan.secrets(), secretValues(secrets)...)...), timeout)
 	defer cancel()
+	ctx = client.WithSecrets(ctx, append(plan.secrets(), secretValues(secrets)...)...)
 
 	creq := plan.toCreateRequest()
 	creq.Conf = withSQLSecretConf(creq.Conf, secrets)

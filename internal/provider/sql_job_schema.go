@@ -7,12 +7,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -95,35 +93,20 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 					mapvalidator.KeysAre(tagKeyValidator()), mapvalidator.ValueStringsAre(tagValueValidator())},
 			},
 
-			"wait_for": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(waitForFinished),
-				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForFinished)},
-				MarkdownDescription: "What `apply` waits for after submitting: `finished` (default: the statement ran to " +
-					"its end, so later resources can rely on its effect), `running` (the statement started, or already " +
-					"finished) or `submitted` (return at once). A statement that ends `FAILED` or `CANCELLED` while apply " +
-					"waits fails the apply with DLI's message and stays in state as tainted. The wait is bounded by " +
-					"`timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in state as " +
-					"tainted: `terraform untaint` keeps it.",
-			},
-			"cancel_on_destroy": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether destroying (or replacing) the resource cancels a statement that is still " +
-					"`LAUNCHING` or `RUNNING`. Defaults to `true`. With `false`, the job is left to run and only removed " +
-					"from state (with a warning naming it).",
-			},
-			"rerun_on_failure": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true` and the job is `FAILED`, the next plan replaces it, running the " +
-					"statement again. Defaults to `false`.",
-			},
-			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
-					"Changing triggers runs the statement again, except when the job was just imported: its triggers are adopted.",
-					"Changing `triggers` runs the statement again, except when the job was just imported: its triggers are adopted.")},
-				MarkdownDescription: "Arbitrary values; any change runs the statement again (a new job). Use it to re-run " +
-					"an `INSERT` when its input changes. A freshly imported job adopts the configured triggers.",
-			},
+			"wait_for": waitForAttribute(waitForFinished, "What `apply` waits for after submitting: `finished` (default: "+
+				"the statement ran to its end, so later resources can rely on its effect), `running` (the statement "+
+				"started, or already finished) or `submitted` (return at once). A statement that ends `FAILED` or "+
+				"`CANCELLED` while apply waits fails the apply with DLI's message and stays in state as tainted. The wait "+
+				"is bounded by `timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in "+
+				"state as tainted: `terraform untaint` keeps it.", waitForSubmitted, waitForRunning, waitForFinished),
+			"cancel_on_destroy": boolSetting(true, "Whether destroying (or replacing) the resource cancels a statement that "+
+				"is still `LAUNCHING` or `RUNNING`. Defaults to `true`. With `false`, the job is left to run and only "+
+				"removed from state (with a warning naming it)."),
+			"rerun_on_failure": boolSetting(false, "When `true` and the job is `FAILED`, the next plan replaces it, running "+
+				"the statement again. Defaults to `false`."),
+			"triggers": triggersAttribute("runs the statement again", "Arbitrary values; any change runs the statement "+
+				"again (a new job). Use it to re-run an `INSERT` when its input changes. A freshly imported job adopts the "+
+				"configured triggers."),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the statement and wait for `wait_for` (default `60m`). " + queueWaitNote,
