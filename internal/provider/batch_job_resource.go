@@ -26,6 +26,7 @@ const (
 var (
 	_ resource.Resource                   = (*batchJobResource)(nil)
 	_ resource.ResourceWithConfigure      = (*batchJobResource)(nil)
+	_ resource.ResourceWithIdentity       = (*batchJobResource)(nil)
 	_ resource.ResourceWithImportState    = (*batchJobResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*batchJobResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*batchJobResource)(nil)
@@ -36,21 +37,26 @@ func NewBatchJobResource() resource.Resource {
 	return &batchJobResource{}
 }
 
-type batchJobResource struct{ resourceBase }
+type batchJobResource struct{ specResource[batchJobKind] }
+
+type batchJobKind struct{}
+
+const exampleBatchID = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
+
+func (batchJobKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_batch_job", schema: batchJobResourceSchema,
+		// A batch job's arguments are read back by the Read after an import; the provider-side settings
+		// get their defaults, and the imported mark lets the configuration's triggers and
+		// secret_conf_version be adopted without a re-run.
+		imports: importSpec{kind: "batch job", idDesc: "Batch job ID (a UUID) assigned by DLI.",
+			want: "a UUID such as " + exampleBatchID, valid: client.ValidBatchID, waitFor: waitForSubmitted, jobSettings: true, marked: true}}
+}
 
 type batchJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	jobArgsModel
 	jobSettingsModel
 	jobStatusModel
-}
-
-func (r *batchJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_batch_job"
-}
-
-func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = batchJobResourceSchema(ctx)
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -22,6 +22,7 @@ const (
 
 var (
 	_ resource.ResourceWithConfigure      = (*poolResource)(nil)
+	_ resource.ResourceWithIdentity       = (*poolResource)(nil)
 	_ resource.ResourceWithImportState    = (*poolResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*poolResource)(nil)
 )
@@ -29,7 +30,16 @@ var (
 // NewElasticResourcePoolResource returns the dli_elastic_resource_pool resource.
 func NewElasticResourcePoolResource() resource.Resource { return &poolResource{} }
 
-type poolResource struct{ resourceBase }
+type poolResource struct{ specResource[poolKind] }
+
+type poolKind struct{}
+
+func (poolKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_elastic_resource_pool", schema: poolResourceSchema,
+		// A pool is imported by name.
+		imports: importSpec{kind: "elastic resource pool",
+			idDesc: "Name of the elastic resource pool (DLI names pools by name, in lower case).", valid: client.ValidPoolName, byName: true}}
+}
 
 // poolFields are the attributes of a pool shown by the resource and the data sources.
 type poolFields struct {
@@ -70,14 +80,6 @@ func (f *poolFields) apply(ctx context.Context, p *client.ElasticResourcePool) {
 		f.Label, _ = types.MapValueFrom(ctx, types.StringType, p.Label)
 	}
 	f.Queues, _ = types.ListValueFrom(ctx, types.StringType, append([]string{}, p.Queues...))
-}
-
-func (r *poolResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_elastic_resource_pool"
-}
-
-func (r *poolResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = poolResourceSchema(ctx)
 }
 
 func (r *poolResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -16,6 +16,7 @@ import (
 var (
 	_ resource.Resource                = (*sqlJobResource)(nil)
 	_ resource.ResourceWithConfigure   = (*sqlJobResource)(nil)
+	_ resource.ResourceWithIdentity    = (*sqlJobResource)(nil)
 	_ resource.ResourceWithImportState = (*sqlJobResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*sqlJobResource)(nil)
 )
@@ -25,21 +26,25 @@ func NewSQLJobResource() resource.Resource {
 	return &sqlJobResource{}
 }
 
-type sqlJobResource struct{ resourceBase }
+type sqlJobResource struct{ specResource[sqlJobKind] }
+
+type sqlJobKind struct{}
+
+const exampleSQLJobID = "8ecb0777-9c70-4529-9935-29ea0946039c"
+
+func (sqlJobKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_sql_job", schema: sqlJobResourceSchema,
+		// The Read after an import fills the arguments, and the imported mark lets the configuration's
+		// values be adopted without running the statement again.
+		imports: importSpec{kind: "SQL job", idDesc: "SQL job ID (a UUID) assigned by DLI.",
+			want: "a UUID such as " + exampleSQLJobID, valid: client.ValidSQLJobID, waitFor: waitForFinished, jobSettings: true, marked: true}}
+}
 
 type sqlJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	sqlJobArgsModel
 	jobSettingsModel
 	sqlJobStatusModel
-}
-
-func (r *sqlJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sql_job"
-}
-
-func (r *sqlJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = sqlJobResourceSchema(ctx)
 }
 
 // ModifyPlan runs the statement again when its job did not have its effect: FAILED with
