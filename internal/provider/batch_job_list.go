@@ -45,13 +45,15 @@ func (batchJobList) listSpec() listSpec[batchJobListModel, client.BatchJob] {
 		plural:  "batch jobs",
 		list: func(ctx context.Context, c *client.Client, f *batchJobListModel, limit int64, _ *diag.Diagnostics) ([]client.BatchJob, error) {
 			opts := f.options()
-			if f.NamePrefix.ValueString() == "" && f.NameRegex.ValueString() == "" && limit > 0 {
-				opts.Limit = int(limit) // DLI's paging stops at the limit; a name filter must see every page
-			}
+			opts.Limit = int(limit)
 			return c.ListBatchJobs(ctx, opts)
 		},
 		keep: func(f *batchJobListModel) func(*client.BatchJob) bool {
-			keep := nameFilter(f.NamePrefix.ValueString(), f.NameRegex.ValueString())
+			prefix, pattern := f.NamePrefix.ValueString(), f.NameRegex.ValueString()
+			if prefix == "" && pattern == "" {
+				return nil
+			}
+			keep := nameFilter(prefix, pattern)
 			return func(job *client.BatchJob) bool { return keep(job.Name) }
 		},
 		id: func(job *client.BatchJob) string { return job.ID },
