@@ -51,7 +51,6 @@ const descConf = "Spark configuration properties (`conf` in the API), such as `s
 	"emulator, `emulator.outcome` (`success` or `dead`) and `emulator.run_duration` (a Go duration) script the job."
 
 func batchJobResourceSchema(ctx context.Context) schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
@@ -64,9 +63,6 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: stringListValidators(), PlanModifiers: replaceListUnlessImportedEmpty}
 	}
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
-	}
 	packageAttributes := map[string]schema.Attribute{
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "Package name or OBS path.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator()}},
@@ -78,7 +74,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: batchJobDescription,
 		Attributes: withSecretConfAttributes(map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Batch job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
+			"id": computedString("Batch job ID (a UUID) assigned by DLI."),
 			"queue": schema.StringAttribute{
 				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Name of the general-purpose DLI queue the job runs on (`queue` in the API).",
@@ -180,16 +176,15 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 				DeleteDescription: "How long destroy may wait for a cancelled job to end (default `10m`).",
 			})),
 
-			"state": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				MarkdownDescription: "Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or " +
-					"`dead`. A cancelled job ends `dead`."},
-			"app_id":     computed("Back-end Spark application ID; empty until the job runs."),
-			"owner":      computed("User who submitted the job."),
-			"proxy_user": computed("Proxy user (resource tenant) of the job; null when DLI reports none."),
-			"kind":       computed("Job type reported by DLI (`spark`)."),
-			"sc_type":    computed("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
-			"created_at": computed("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
-			"updated_at": computed("Time of the job's last update in DLI, in the form of `created_at`."),
+			"state": computedString("Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or " +
+				"`dead`. A cancelled job ends `dead`."),
+			"app_id":     computedString("Back-end Spark application ID; empty until the job runs."),
+			"owner":      computedString("User who submitted the job."),
+			"proxy_user": computedString("Proxy user (resource tenant) of the job; null when DLI reports none."),
+			"kind":       computedString("Job type reported by DLI (`spark`)."),
+			"sc_type":    computedString("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
+			"created_at": computedString("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
+			"updated_at": computedString("Time of the job's last update in DLI, in the form of `created_at`."),
 		}),
 	}
 }
