@@ -24,10 +24,8 @@ func poolResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: poolDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": computedString("The pool's name."),
-			"name": schema.StringAttribute{Required: true, PlanModifiers: replace,
-				Validators:          []validator.String{dliNameValidator("elastic resource pool")},
-				MarkdownDescription: "Pool name: 1 to 128 lower-case letters, digits and `_`, not only digits, not starting with `_`. Changing it replaces the pool."},
+			"id":   computedString("The pool's name."),
+			"name": dliNameAttribute("elastic resource pool", "pool"),
 			"min_cu": schema.Int64Attribute{Required: true,
 				MarkdownDescription: "Fewest CUs; changed in place (the pool is `SCALING` meanwhile). At least the sum of its queues' minimums; " +
 					"standard edition 64 to 32000, basic and developer editions 16 to 64."},
