@@ -4,9 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -30,8 +28,7 @@ type batchJobDataModel struct {
 
 func (batchJobData) dataSourceSpec() dataSourceSpec[batchJobDataModel] {
 	return dataSourceSpec[batchJobDataModel]{typeName: "_batch_job", attributes: jobDataSourceAttributes,
-		key: map[string]schema.Attribute{"id": schema.StringAttribute{Required: true,
-			MarkdownDescription: "ID of the batch job to read (a UUID).", Validators: []validator.String{batchJobIDValidator()}}},
+		key: keyAttribute("id", "ID of the batch job to read (a UUID).", batchJobIDValidator()),
 		description: "Reads one Spark batch job, submitted by Terraform or not: its arguments (from the " +
 			"submission DLI keeps), its state and the last lines of its log. One API request.",
 		read: func(ctx context.Context, c *client.Client, m *batchJobDataModel, diags *diag.Diagnostics) {

@@ -22,26 +22,16 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	id := state.ID.ValueString()
 	last := client.ParseJobState(state.State.ValueString())
-	if !state.CancelOnDestroy.IsNull() && !state.CancelOnDestroy.ValueBool() {
-		tflog.Info(ctx, "forgetting batch job without cancelling it (cancel_on_destroy = false)", map[string]any{"batch_id": id})
-		if !last.IsTerminal() {
-			resp.Diagnostics.AddWarning("Batch job left running",
-				fmt.Sprintf("Batch job %s%s was removed from state without being cancelled (cancel_on_destroy = false); "+
-					"its last state was %s and it may still be running in DLI. Cancel it there, or import it again to manage it.",
-					firstNonEmpty(id, "(its submission's outcome unknown)"), jobNameSuffix(state), stateDesc(last)))
-		}
+	if leftRunning(ctx, batchJobTerms, state.CancelOnDestroy, &resp.Diagnostics, id,
+		firstNonEmpty(id, "(its submission's outcome unknown)")+jobNameSuffix(state), last) {
 		return
 	}
-	if !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	ctx = withConfSecrets(ctx, state.Conf)
 	if id == "" { // a submission whose outcome was unknown: its job, if any, is found by its marker
 		job, _, ok := r.findPending(ctx, req.Private, state, &resp.Diagnostics)
 		if !ok || job == nil {
@@ -50,17 +40,12 @@ func (r *batchJobResource) Delete(ctx context.Context, req resource.DeleteReques
 		id, last = job.ID, job.State
 	}
 
-	if !last.IsTerminal() {
-		// At another location a "not found" says nothing about the job: refuse to forget it.
-		if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
-			if _, err := r.client.GetBatchJobState(ctx, id); client.IsNotFound(err) {
-				resp.Diagnostics.AddError("Batch job not found at the provider's new location",
-					fmt.Sprintf("Batch job %s (last state: %s) lives %s. Destroy cannot cancel it from here and does not "+
-						"forget it. Point the provider back at the job's project and endpoint to destroy it; to forget it "+
-						"on purpose (it keeps running), run `terraform state rm` with this resource's address.", id, stateDesc(last), detail))
-				return
-			}
-		}
+	// At another location a "not found" says nothing about the job: refuse to forget it.
+	if movedAway(ctx, batchJobTerms, r.client, req.Private, &resp.Diagnostics, id, last, func(ctx context.Context, id string) error {
+		_, err := r.client.GetBatchJobState(ctx, id)
+		return err
+	}) {
+		return
 	}
 
 	// The state last read (normally by the refresh just before) spares a request: a finished job
@@ -137,11 +122,4 @@ func describeWaitError(id, waitFor string, timeout time.Duration, last client.Jo
 	}
 	return "Batch job did not reach " + waitFor, fmt.Sprintf("Waiting for batch job %s to reach %s failed: %s\n\n%s",
 		id, waitFor, err, keep)
-}
-
-func stateDesc(s client.JobState) string {
-	if s == "" {
-		return "unknown"
-	}
-	return string(s)
 }

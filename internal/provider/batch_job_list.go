@@ -45,13 +45,15 @@ func (batchJobList) listSpec() listSpec[batchJobListModel, client.BatchJob] {
 		plural:  "batch jobs",
 		list: func(ctx context.Context, c *client.Client, f *batchJobListModel, limit int64, _ *diag.Diagnostics) ([]client.BatchJob, error) {
 			opts := f.options()
-			if f.NamePrefix.ValueString() == "" && f.NameRegex.ValueString() == "" && limit > 0 {
-				opts.Limit = int(limit) // DLI's paging stops at the limit; a name filter must see every page
-			}
+			opts.Limit = int(limit)
 			return c.ListBatchJobs(ctx, opts)
 		},
 		keep: func(f *batchJobListModel) func(*client.BatchJob) bool {
-			keep := nameFilter(f.NamePrefix.ValueString(), f.NameRegex.ValueString())
+			prefix, pattern := f.NamePrefix.ValueString(), f.NameRegex.ValueString()
+			if prefix == "" && pattern == "" {
+				return nil
+			}
+			keep := nameFilter(prefix, pattern)
 			return func(job *client.BatchJob) bool { return keep(job.Name) }
 		},
 		id: func(job *client.BatchJob) string { return job.ID },
@@ -88,16 +90,11 @@ func (f *batchJobListModel) options() client.ListOptions {
 // importedBatchJob is the resource as ImportState and the Read after it make it.
 func importedBatchJob(job *client.BatchJob) batchJobResourceModel {
 	data := jobDataFromClient(job)
-	return batchJobResourceModel{
-		ID:              data.ID,
-		jobArgsModel:    data.jobArgsModel,
-		WaitFor:         types.StringValue(waitForSubmitted),
-		CancelOnDestroy: types.BoolValue(true),
-		RerunOnFailure:  types.BoolValue(false),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{ // as in the schema's timeouts
-			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
-		})},
-		SecretConfVersion: types.Int64Null(),
-		jobStatusModel:    data.jobStatusModel,
-	}
+	m := batchJobResourceModel{ID: data.ID, jobArgsModel: data.jobArgsModel, jobStatusModel: data.jobStatusModel}
+	m.adoptDefaults(waitForSubmitted)
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{ // as in the schema's timeouts
+		"create": types.StringType, "read": types.StringType, "delete": types.StringType,
+	})}
+	m.SecretConfVersion = types.Int64Null()
+	return m
 }

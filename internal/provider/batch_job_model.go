@@ -219,11 +219,7 @@ func firstNonEmpty(values ...string) string {
 }
 
 func intPointer(v types.Int64) *int {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	n := int(v.ValueInt64())
-	return &n
+	return pointerTo(v, func(v types.Int64) int { return int(v.ValueInt64()) })
 }
 
 func int64Value(p *int) types.Int64 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,6 +26,7 @@ const (
 var (
 	_ resource.Resource                   = (*batchJobResource)(nil)
 	_ resource.ResourceWithConfigure      = (*batchJobResource)(nil)
+	_ resource.ResourceWithIdentity       = (*batchJobResource)(nil)
 	_ resource.ResourceWithImportState    = (*batchJobResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*batchJobResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*batchJobResource)(nil)
@@ -37,28 +37,26 @@ func NewBatchJobResource() resource.Resource {
 	return &batchJobResource{}
 }
 
-type batchJobResource struct{ resourceBase }
+type batchJobResource struct{ specResource[batchJobKind] }
+
+type batchJobKind struct{}
+
+const exampleBatchID = "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
+
+func (batchJobKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_batch_job", schema: batchJobResourceSchema,
+		// A batch job's arguments are read back by the Read after an import; the provider-side settings
+		// get their defaults, and the imported mark lets the configuration's triggers and
+		// secret_conf_version be adopted without a re-run.
+		imports: importSpec{kind: "batch job", idDesc: "Batch job ID (a UUID) assigned by DLI.",
+			want: "a UUID such as " + exampleBatchID, valid: client.ValidBatchID, waitFor: waitForSubmitted, jobSettings: true, marked: true}}
+}
 
 type batchJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	jobArgsModel
-	WaitFor         types.String      `tfsdk:"wait_for"`
-	CancelOnDestroy types.Bool        `tfsdk:"cancel_on_destroy"`
-	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
-	Triggers        map[string]string `tfsdk:"triggers"`
-	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
-	// Write-only: null everywhere but in the configuration (see batch_job_secret.go).
-	SecretConf        map[string]string `tfsdk:"secret_conf"`
-	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
+	jobSettingsModel
 	jobStatusModel
-}
-
-func (r *batchJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_batch_job"
-}
-
-func (r *batchJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = batchJobResourceSchema(ctx)
 }
 
 func (r *batchJobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -101,18 +99,13 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultCreateTimeout)
+	if !ok {
 		return
 	}
-	// Every call of this apply masks the secret values in what DLI answers.
-	ctx = client.WithSecrets(ctx, secretValues(secrets)...)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, plan.Conf), timeout)
 	defer cancel()
+	// Every call of this apply masks the secret values in what DLI answers.
+	ctx = client.WithSecrets(withConfSecrets(ctx, plan.Conf), secretValues(secrets)...)
 
 	submittedAt := time.Now()
 	submission := plan.toCreateRequest()
@@ -174,16 +167,12 @@ func (r *batchJobResource) Create(ctx context.Context, req resource.CreateReques
 func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state batchJobResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(withConfSecrets(ctx, state.Conf), timeout)
 	defer cancel()
+	ctx = withConfSecrets(ctx, state.Conf)
 	id, prior := state.ID.ValueString(), state.jobArgsModel
 	// Also when the job is kept without being found, and for states written before identities.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
@@ -193,7 +182,7 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	job, err := r.client.GetBatchJob(ctx, id)
 	if client.IsNotFound(err) {
-		r.readNotFound(ctx, req, resp, state)
+		readNotFound(ctx, batchJobTerms, r.client, req, resp, id, client.ParseJobState(state.State.ValueString()))
 		return
 	}
 	if err != nil {
@@ -206,52 +195,10 @@ func (r *batchJobResource) Read(ctx context.Context, req resource.ReadRequest, r
 	resp.Diagnostics.Append(saveLocation(ctx, resp.Private, r.client)...)
 }
 
-// purgeNotedKey marks, in private state, that the user was told a finished job is no longer
-// listed by DLI, so that the warning is not repeated on every plan.
-const purgeNotedKey = "purge_noted"
-
-func (r *batchJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state batchJobResourceModel) {
-	id := state.ID.ValueString()
-	last := client.ParseJobState(state.State.ValueString())
-	if last.IsTerminal() {
-		// History was purged; the job ran to its end. Keeping it avoids a surprise re-run.
-		noted, diags := req.Private.GetKey(ctx, purgeNotedKey)
-		resp.Diagnostics.Append(diags...)
-		if len(noted) == 0 {
-			resp.Diagnostics.AddWarning("Finished batch job no longer in DLI",
-				fmt.Sprintf("Batch job %s was last seen %s and DLI no longer lists it (its history was purged). "+
-					"It stays in state as it was, so it is not submitted again; change triggers to re-run it. "+
-					"This warning is not repeated.", id, last))
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, purgeNotedKey, []byte(`true`))...)
-		}
-		return
-	}
-	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
-		resp.Diagnostics.AddError("Batch job not found at the provider's new location",
-			fmt.Sprintf("Batch job %s (last state: %s) lives %s. It stays in state, so that it is not submitted a second "+
-				"time while it may still run there. Point the provider back at the job's project and endpoint (a "+
-				"provider alias works) to manage or destroy it; to forget it on purpose, run `terraform state rm` "+
-				"with this resource's address.", id, stateDesc(last), detail))
-		return
-	}
-	resp.Diagnostics.AddWarning("Batch job not found",
-		fmt.Sprintf("Batch job %s was not found in DLI; it is removed from state and will be submitted again on the next apply.", id))
-	resp.State.RemoveResource(ctx)
-}
-
-// Update only changes provider-side arguments (wait_for, cancel_on_destroy, rerun_on_failure,
-// timeouts), or adopts values after an import: every job argument otherwise forces
-// replacement, so no API call is needed.
+// Update changes provider-side arguments only (wait_for, cancel_on_destroy, rerun_on_failure,
+// timeouts), or adopts values after an import.
 func (r *batchJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan batchJobResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
-	// Clients before Terraform 1.12 keep no identity, so none may come with the request.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
+	updateJob(ctx, r.client, req, resp, func(m *batchJobResourceModel) string { return m.ID.ValueString() })
 }
 
 // applyJob refreshes the model from what DLI reports, arguments included (from req_body), so

@@ -9,12 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -53,7 +51,6 @@ const descConf = "Spark configuration properties (`conf` in the API), such as `s
 	"emulator, `emulator.outcome` (`success` or `dead`) and `emulator.run_duration` (a Go duration) script the job."
 
 func batchJobResourceSchema(ctx context.Context) schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	optionalString := func(desc string, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}}
@@ -66,9 +63,6 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
 			Validators: stringListValidators(), PlanModifiers: replaceListUnlessImportedEmpty}
 	}
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
-	}
 	packageAttributes := map[string]schema.Attribute{
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "Package name or OBS path.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), notBlankValidator()}},
@@ -80,7 +74,7 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: batchJobDescription,
 		Attributes: withSecretConfAttributes(map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Batch job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
+			"id": computedString("Batch job ID (a UUID) assigned by DLI."),
 			"queue": schema.StringAttribute{
 				Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "Name of the general-purpose DLI queue the job runs on (`queue` in the API).",
@@ -160,36 +154,21 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 			"execution_agency_urn": optionalString("Name of the IAM agency the job runs as (Spark 3.3.1 and later).",
 				stringvalidator.LengthAtLeast(1)),
 
-			"wait_for": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(waitForSubmitted),
-				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForSuccess, waitForFinished)},
-				MarkdownDescription: "What `apply` waits for after submitting: `submitted` (default; return at once), " +
-					"`running` (the job started, or already finished successfully), `success` (the job finished " +
-					"successfully) or `finished` (the job ended, `success` or `dead`: its end is recorded in `state` " +
-					"without an error, for tests that assert a failure). With `running` or `success`, a job that ends " +
-					"`dead` fails the apply with the last lines of its log and stays in state as tainted. The wait is " +
-					"bounded by `timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in " +
-					"state as tainted: `terraform untaint` keeps it.",
-			},
-			"cancel_on_destroy": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether destroying (or replacing) the resource cancels a job that is still active. " +
-					"Defaults to `true`. With `false`, the job is left to run and only removed from state (with a warning naming it).",
-			},
-			"rerun_on_failure": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true` and the job is `dead`, the next plan replaces it, submitting it again. " +
-					"Defaults to `false`: a finished job, failed or not, is never re-run by surprise.",
-			},
-			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
-					"Changing triggers re-runs the job, except when the job was just imported: its triggers are adopted.",
-					"Changing `triggers` re-runs the job, except when the job was just imported: its triggers are adopted.")},
-				MarkdownDescription: "Arbitrary values; any change re-runs the job (cancels the old one if active and " +
-					"submits a new one). Use it to run the job again when, say, its input data changes. A freshly " +
-					"imported job adopts the configured triggers without re-running.",
-			},
+			"wait_for": waitForAttribute(waitForSubmitted, "What `apply` waits for after submitting: `submitted` (default; "+
+				"return at once), `running` (the job started, or already finished successfully), `success` (the job "+
+				"finished successfully) or `finished` (the job ended, `success` or `dead`: its end is recorded in `state` "+
+				"without an error, for tests that assert a failure). With `running` or `success`, a job that ends `dead` "+
+				"fails the apply with the last lines of its log and stays in state as tainted. The wait is bounded by "+
+				"`timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in state as "+
+				"tainted: `terraform untaint` keeps it.", waitForSubmitted, waitForRunning, waitForSuccess, waitForFinished),
+			"cancel_on_destroy": boolSetting(true, "Whether destroying (or replacing) the resource cancels a job that is "+
+				"still active. Defaults to `true`. With `false`, the job is left to run and only removed from state (with a "+
+				"warning naming it)."),
+			"rerun_on_failure": boolSetting(false, "When `true` and the job is `dead`, the next plan replaces it, submitting "+
+				"it again. Defaults to `false`: a finished job, failed or not, is never re-run by surprise."),
+			"triggers": triggersAttribute("re-runs the job", "Arbitrary values; any change re-runs the job (cancels the old "+
+				"one if active and submits a new one). Use it to run the job again when, say, its input data changes. A "+
+				"freshly imported job adopts the configured triggers without re-running."),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Read: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the job and wait for `wait_for` (default `60m`). " + queueWaitNote,
@@ -197,16 +176,15 @@ func batchJobResourceSchema(ctx context.Context) schema.Schema {
 				DeleteDescription: "How long destroy may wait for a cancelled job to end (default `10m`).",
 			})),
 
-			"state": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				MarkdownDescription: "Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or " +
-					"`dead`. A cancelled job ends `dead`."},
-			"app_id":     computed("Back-end Spark application ID; empty until the job runs."),
-			"owner":      computed("User who submitted the job."),
-			"proxy_user": computed("Proxy user (resource tenant) of the job; null when DLI reports none."),
-			"kind":       computed("Job type reported by DLI (`spark`)."),
-			"sc_type":    computed("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
-			"created_at": computed("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
-			"updated_at": computed("Time of the job's last update in DLI, in the form of `created_at`."),
+			"state": computedString("Job state as last read from DLI: `starting`, `running`, `recovering`, `success` or " +
+				"`dead`. A cancelled job ends `dead`."),
+			"app_id":     computedString("Back-end Spark application ID; empty until the job runs."),
+			"owner":      computedString("User who submitted the job."),
+			"proxy_user": computedString("Proxy user (resource tenant) of the job; null when DLI reports none."),
+			"kind":       computedString("Job type reported by DLI (`spark`)."),
+			"sc_type":    computedString("Effective compute preset: `A`, `B`, `C`, or `CUSTOMIZED` when sizing arguments were given."),
+			"created_at": computedString("Submission time, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
+			"updated_at": computedString("Time of the job's last update in DLI, in the form of `created_at`."),
 		}),
 	}
 }

@@ -4,37 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// What the queue and pool resources share around their calls: the start of a Create, Update
-// or Delete, and the delete that waits until DLI no longer knows the object (their tags:
-// compute_tags.go).
-
-// timeoutOf is one timeouts.Value method (Create, Update, Delete) of the operation's model.
-type timeoutOf func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
-
-// start begins an operation once its models are read into diags: the provider must be
-// configured and the operation's timeout readable. ok false: return at once; otherwise the
-// caller defers cancel.
-func (b *resourceBase) start(ctx context.Context, diags *diag.Diagnostics, timeout timeoutOf, def time.Duration) (
-	_ context.Context, cancel context.CancelFunc, ok bool,
-) {
-	if diags.HasError() || !b.ready(diags) {
-		return ctx, func() {}, false
-	}
-	d, ds := timeout(ctx, def)
-	diags.Append(ds...)
-	if diags.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel = context.WithTimeout(ctx, d)
-	return ctx, cancel, true
-}
+// What the queue and pool resources share around their calls: the delete that waits until DLI
+// no longer knows the object (their tags: compute_tags.go).
 
 // deleteNamed deletes a queue or pool (kind) and waits until DLI no longer knows it; one that
 // is already gone is forgotten. refused adds to the error of a delete DLI refuses.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -85,6 +86,12 @@ func collect[O, M any](objects []O, keep func(*O) bool, id func(*O) string, mode
 	return ids, models
 }
 
+// keyAttribute is the required argument, checked by v, that names the object a data source reads.
+func keyAttribute(name, desc string, v validator.String) map[string]dsschema.Attribute {
+	return map[string]dsschema.Attribute{name: dsschema.StringAttribute{Required: true, MarkdownDescription: desc,
+		Validators: []validator.String{v}}}
+}
+
 // Attributes that plural data sources share.
 
 func filterString(desc string, validators ...validator.String) dsschema.StringAttribute {
@@ -93,6 +100,11 @@ func filterString(desc string, validators ...validator.String) dsschema.StringAt
 
 func filterTags(desc string, validators ...validator.Map) dsschema.MapAttribute {
 	return dsschema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc, Validators: validators}
+}
+
+// tagsFilter is the filter of plural (such as "queues") by tags, which DLI applies.
+func tagsFilter(plural string) dsschema.MapAttribute {
+	return filterTags("Only "+plural+" that carry every one of these tags (filtered by DLI).", mapvalidator.NoNullValues())
 }
 
 func listedIDs(desc string) dsschema.ListAttribute {

@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
@@ -26,8 +24,7 @@ type poolData struct{}
 
 func (poolData) dataSourceSpec() dataSourceSpec[poolFields] {
 	return dataSourceSpec[poolFields]{typeName: "_elastic_resource_pool", attributes: poolDataAttributes,
-		key: map[string]schema.Attribute{"name": schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
-			MarkdownDescription: "Name of the pool (compared without regard to case)."}},
+		key: keyAttribute("name", "Name of the pool (compared without regard to case).", queueNameValidator()),
 		description: "Reads one DLI elastic resource pool by name (DLI has no request for one pool: it is " +
 			"found in the list). The attributes are those of the `dli_elastic_resource_pool` resource.",
 		read: func(ctx context.Context, c *client.Client, m *poolFields, diags *diag.Diagnostics) {
@@ -63,7 +60,7 @@ func (poolsData) dataSourceSpec() dataSourceSpec[poolsDataModel] {
 					stringvalidator.LengthBetween(1, 128)),
 				"status": filterString("Only pools in this status: `CREATING`, `AVAILABLE`, `SCALING` or `FAILED`.",
 					stringvalidator.OneOf(client.PoolCreating, client.PoolAvailable, client.PoolScaling, client.PoolFailed)),
-				"tags":  filterTags("Only pools that carry every one of these tags (filtered by DLI).", mapvalidator.NoNullValues()),
+				"tags":  tagsFilter("pools"),
 				"names": listedIDs("Names of the pools."),
 				"pools": listedObjects("The pools.", poolDataAttributes()),
 			}

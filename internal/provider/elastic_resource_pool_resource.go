@@ -22,6 +22,7 @@ const (
 
 var (
 	_ resource.ResourceWithConfigure      = (*poolResource)(nil)
+	_ resource.ResourceWithIdentity       = (*poolResource)(nil)
 	_ resource.ResourceWithImportState    = (*poolResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*poolResource)(nil)
 )
@@ -29,7 +30,16 @@ var (
 // NewElasticResourcePoolResource returns the dli_elastic_resource_pool resource.
 func NewElasticResourcePoolResource() resource.Resource { return &poolResource{} }
 
-type poolResource struct{ resourceBase }
+type poolResource struct{ specResource[poolKind] }
+
+type poolKind struct{}
+
+func (poolKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_elastic_resource_pool", schema: poolResourceSchema,
+		// A pool is imported by name.
+		imports: importSpec{kind: "elastic resource pool",
+			idDesc: "Name of the elastic resource pool (DLI names pools by name, in lower case).", valid: client.ValidPoolName, byName: true}}
+}
 
 // poolFields are the attributes of a pool shown by the resource and the data sources.
 type poolFields struct {
@@ -72,14 +82,6 @@ func (f *poolFields) apply(ctx context.Context, p *client.ElasticResourcePool) {
 	f.Queues, _ = types.ListValueFrom(ctx, types.StringType, append([]string{}, p.Queues...))
 }
 
-func (r *poolResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_elastic_resource_pool"
-}
-
-func (r *poolResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = poolResourceSchema(ctx)
-}
-
 func (r *poolResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m poolResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -108,7 +110,7 @@ func (r *poolResource) Create(ctx context.Context, req resource.CreateRequest, r
 		MinCU: plan.MinCU.ValueInt64(), MaxCU: plan.MaxCU.ValueInt64(),
 		Tags: stringMapOf(ctx, plan.Tags, &resp.Diagnostics), Label: stringMapOf(ctx, plan.Label, &resp.Diagnostics),
 	}
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, poolCreateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, poolCreateTimeout)
 	if !ok {
 		return
 	}
@@ -181,7 +183,7 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var plan, state poolResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, poolUpdateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, poolUpdateTimeout)
 	if !ok {
 		return
 	}
@@ -225,7 +227,7 @@ func (r *poolResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *poolResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state poolResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, poolDeleteTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, poolDeleteTimeout)
 	if !ok {
 		return
 	}

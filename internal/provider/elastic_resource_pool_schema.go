@@ -24,10 +24,8 @@ func poolResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: poolDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "The pool's name."},
-			"name": schema.StringAttribute{Required: true, PlanModifiers: replace,
-				Validators:          []validator.String{dliNameValidator("elastic resource pool")},
-				MarkdownDescription: "Pool name: 1 to 128 lower-case letters, digits and `_`, not only digits, not starting with `_`. Changing it replaces the pool."},
+			"id":   computedString("The pool's name."),
+			"name": dliNameAttribute("elastic resource pool", "pool"),
 			"min_cu": schema.Int64Attribute{Required: true,
 				MarkdownDescription: "Fewest CUs; changed in place (the pool is `SCALING` meanwhile). At least the sum of its queues' minimums; " +
 					"standard edition 64 to 32000, basic and developer editions 16 to 64."},
@@ -53,8 +51,8 @@ func poolResourceSchema(ctx context.Context) schema.Schema {
 			"status":      schema.StringAttribute{Computed: true, MarkdownDescription: "`CREATING`, `AVAILABLE`, `SCALING` or `FAILED`."},
 			"actual_cu":   schema.Int64Attribute{Computed: true, MarkdownDescription: "CUs the pool has."},
 			"current_cu":  schema.Int64Attribute{Computed: true, MarkdownDescription: "CUs the pool uses now."},
-			"resource_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "DLI's resource ID of the pool."},
-			"create_time": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "Creation time, RFC 3339 in UTC with milliseconds."},
+			"resource_id": computedString("DLI's resource ID of the pool."),
+			"create_time": computedString("Creation time, RFC 3339 in UTC with milliseconds."),
 			"fail_reason": schema.StringAttribute{Computed: true, MarkdownDescription: "Why DLI could not create the pool, when `status` is `FAILED`."},
 			"queues": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Names of the queues in the pool."},

@@ -10,7 +10,6 @@ import (
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -78,8 +77,7 @@ type (
 
 func (flinkJobData) dataSourceSpec() dataSourceSpec[flinkJobDataModel] {
 	return dataSourceSpec[flinkJobDataModel]{typeName: "_flink_job", attributes: flinkJobDataAttributes,
-		key: map[string]dsschema.Attribute{"id": dsschema.StringAttribute{Required: true,
-			MarkdownDescription: "ID of the Flink job to read (an integer, as a string).", Validators: []validator.String{flinkJobIDValidator()}}},
+		key: keyAttribute("id", "ID of the Flink job to read (an integer, as a string).", flinkJobIDValidator()),
 		description: "Reads one Flink job, SQL or Jar, created by Terraform or not: its arguments, status and " +
 			"last savepoint. The attributes of the other kind are null. One API request.",
 		read: func(ctx context.Context, c *client.Client, m *flinkJobDataModel, diags *diag.Diagnostics) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -156,42 +157,47 @@ func strArg(v types.String, mode reqMode) *string {
 	return &s
 }
 
-func intArg(v types.Int64) *int64 {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	n := v.ValueInt64()
-	return &n
+func intArg(v types.Int64) *int64 { return pointerTo(v, types.Int64.ValueInt64) }
+
+func boolArg(v types.Bool) *bool { return pointerTo(v, types.Bool.ValueBool) }
+
+// nullable is a framework value, which may be null or unknown.
+type nullable interface {
+	IsNull() bool
+	IsUnknown() bool
 }
 
-func boolArg(v types.Bool) *bool {
+// pointerTo points at v's value; nil (left out of a request) when v is null or unknown.
+func pointerTo[T any, V nullable](v V, value func(V) T) *T {
 	if v.IsNull() || v.IsUnknown() {
 		return nil
 	}
-	b := v.ValueBool()
-	return &b
+	x := value(v)
+	return &x
 }
 
 func listArg(ctx context.Context, v types.List, mode reqMode) []string {
-	if v.IsUnknown() || v.IsNull() && mode == forCreate {
-		return nil
-	}
-	out := []string{}
-	if !v.IsNull() {
-		_ = v.ElementsAs(ctx, &out, false)
-	}
-	return out
+	return collectionArg(ctx, v, mode, []string{})
 }
 
 func mapArg(ctx context.Context, v types.Map, mode reqMode) map[string]string {
+	return collectionArg(ctx, v, mode, map[string]string{})
+}
+
+// collectionArg is the elements of list or map v: none (left out) when unknown, or null on
+// create; empty (cleared) when null on a full update.
+func collectionArg[C any](ctx context.Context, v interface {
+	nullable
+	ElementsAs(ctx context.Context, target any, allowUnhandled bool) diag.Diagnostics
+}, mode reqMode, empty C) C {
 	if v.IsUnknown() || v.IsNull() && mode == forCreate {
-		return nil
+		var none C
+		return none
 	}
-	out := map[string]string{}
 	if !v.IsNull() {
-		_ = v.ElementsAs(ctx, &out, false)
+		_ = v.ElementsAs(ctx, &empty, false)
 	}
-	return out
+	return empty
 }
 
 // request fills the shared fields of a create or full update.
@@ -253,31 +259,29 @@ func readString(prior types.String, v string) types.String {
 
 // readComputed keeps the state's value when DLI reports none.
 func readComputed(prior types.String, v string) types.String {
+	var p *string
 	if v != "" {
-		return types.StringValue(v)
+		p = &v
 	}
-	if prior.IsUnknown() {
-		return types.StringNull()
-	}
-	return prior
+	return reported(prior, p, types.StringValue, types.StringNull())
 }
 
 func readInt(prior types.Int64, v *int64) types.Int64 {
-	if v != nil {
-		return types.Int64Value(*v)
-	}
-	if prior.IsUnknown() {
-		return types.Int64Null()
-	}
-	return prior
+	return reported(prior, v, types.Int64Value, types.Int64Null())
 }
 
 func readBool(prior types.Bool, v *bool) types.Bool {
-	if v != nil {
-		return types.BoolValue(*v)
-	}
-	if prior.IsUnknown() {
-		return types.BoolNull()
+	return reported(prior, v, types.BoolValue, types.BoolNull())
+}
+
+// reported is DLI's value when it reports one (v not nil), else the state's: null rather than
+// unknown, as state holds no unknown values.
+func reported[T any, V nullable](prior V, v *T, value func(T) V, null V) V {
+	switch {
+	case v != nil:
+		return value(*v)
+	case prior.IsUnknown():
+		return null
 	}
 	return prior
 }

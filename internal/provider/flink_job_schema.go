@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -67,7 +66,6 @@ var (
 // flinkCommonAttributes are the arguments and computed values both kinds share.
 func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.Attribute {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
 	optString := func(desc string, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: v}
 	}
@@ -79,9 +77,6 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		return schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 			MarkdownDescription: desc + " Defaults to `false`."}
 	}
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
-	}
 	storage := "`obs_bucket`"
 	if kind == "jar" {
 		storage = "`checkpoint_path` or `obs_bucket`"
@@ -92,8 +87,7 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 			"checkpoint storage (%s), `false` otherwise; `true` without storage is refused.", when, storage)}
 	}
 	return withFlinkSecretAttributes(map[string]schema.Attribute{
-		"id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-			MarkdownDescription: "Flink job ID assigned by DLI: an integer, as a string (such as `148`)."},
+		"id": computedString("Flink job ID assigned by DLI: an integer, as a string (such as `148`)."),
 		"name": schema.StringAttribute{Required: true, MarkdownDescription: "Job name, at most 57 characters.",
 			Validators: []validator.String{stringvalidator.LengthBetween(1, maxFlinkNameLength), notBlankValidator(), printableValidator()}},
 		"description": optString("Job description (`desc` in the API), at most 512 characters.",
@@ -140,10 +134,9 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 		"resource_config":      flinkResourceConfigAttribute(),
 		"execution_agency_urn": optString("IAM agency the job runs as (Flink 1.15 and later).", stringvalidator.LengthAtLeast(1)),
 
-		"wait_for": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(waitForRunning),
-			Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning)},
-			MarkdownDescription: "What apply waits for after running the job: `running` (default; `job_running`) or `submitted` " +
-				"(DLI accepted the run). A job that fails to submit or run fails the apply with DLI's status description."},
+		"wait_for": waitForAttribute(waitForRunning, "What apply waits for after running the job: `running` (default; "+
+			"`job_running`) or `submitted` (DLI accepted the run). A job that fails to submit or run fails the apply with "+
+			"DLI's status description.", waitForSubmitted, waitForRunning),
 		"desired_state": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(desiredRunning),
 			Validators: []validator.String{stringvalidator.OneOf(desiredRunning, desiredStopped)},
 			MarkdownDescription: "`running` (default) or `stopped`. Changing it pauses the job (a stop with a savepoint when " +
@@ -156,14 +149,13 @@ func flinkCommonAttributes(ctx context.Context, kind string) map[string]schema.A
 			UpdateDescription: "How long an update may take, stopping and running again included (default `30m`).",
 			DeleteDescription: "How long destroy may wait for the job to stop (default `20m`)."})),
 
-		"status": computed("Job status as last read: `job_init`, `job_submitting`, `job_running`, `job_canceling`, " +
+		"status": computedString("Job status as last read: `job_init`, `job_submitting`, `job_running`, `job_canceling`, " +
 			"`job_cancel_success` (stopped), `job_submit_fail`, `job_running_exception`, `job_finish` and the others DLI documents."),
-		"status_description": computed("DLI's description of the status, often the reason of a failure."),
-		"create_time":        computed("Creation time, RFC 3339 in UTC with milliseconds."),
-		"start_time":         computed("Time the job last started, in the form of `create_time`; null before the first run."),
-		"savepoint_path":     computed("Path of the job's last savepoint, if any."),
-		"restart_times": schema.Int64Attribute{Computed: true, PlanModifiers: keepInt,
-			MarkdownDescription: "How many times DLI restarted the job."},
+		"status_description": computedString("DLI's description of the status, often the reason of a failure."),
+		"create_time":        computedString("Creation time, RFC 3339 in UTC with milliseconds."),
+		"start_time":         computedString("Time the job last started, in the form of `create_time`; null before the first run."),
+		"savepoint_path":     computedString("Path of the job's last savepoint, if any."),
+		"restart_times":      computedInt("How many times DLI restarted the job."),
 	})
 }
 

@@ -23,7 +23,9 @@ type listSpec[F, O any] struct {
 	// list asks DLI for what the filters select; limit (0: none) is the query's, for APIs that
 	// can stop early. Problems with the filters go to diags.
 	list func(ctx context.Context, c *client.Client, f *F, limit int64, diags *diag.Diagnostics) ([]O, error)
-	keep func(f *F) func(o *O) bool // the checks DLI cannot make; nil keeps every object
+	// keep makes the checks DLI cannot make. nil, or a nil answer (no such check for these
+	// filters), keeps every object: only then may DLI stop listing at the query's limit.
+	keep func(f *F) func(o *O) bool
 	// id is the object's identity id; display its name in `terraform query`'s output.
 	id, display func(o *O) string
 	// resource is the object as ImportState and the Read after it make it: a pointer to the
@@ -63,8 +65,12 @@ func (l *listResource[K, F, O]) List(ctx context.Context, req list.ListRequest, 
 	}
 	var objects []O
 	var err error
+	keep, limit := func(*O) bool { return true }, max(req.Limit, 0)
 	if !diags.HasError() {
-		objects, err = s.list(ctx, l.client, &f, req.Limit, &diags)
+		if k := s.keeper(&f); k != nil {
+			keep, limit = k, 0 // the check must see every page
+		}
+		objects, err = s.list(ctx, l.client, &f, limit, &diags)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -75,16 +81,21 @@ func (l *listResource[K, F, O]) List(ctx context.Context, req list.ListRequest, 
 		return
 	}
 	stream.Results = func(yield func(list.ListResult) bool) {
-		push, keep := limited(req.Limit, yield), func(*O) bool { return true }
-		if s.keep != nil {
-			keep = s.keep(&f)
-		}
+		push := limited(req.Limit, yield)
 		for i := range objects {
 			if keep(&objects[i]) && !push(l.result(ctx, req, s, &objects[i])) {
 				return
 			}
 		}
 	}
+}
+
+// keeper is the check of the objects DLI lists for filters f; nil when there is none.
+func (s listSpec[F, O]) keeper(f *F) func(*O) bool {
+	if s.keep == nil {
+		return nil
+	}
+	return s.keep(f)
 }
 
 // result is one object: its identity, a display name and, when asked, the resource.

@@ -57,7 +57,7 @@ func configProblems(cfg client.Config, origins map[string]string, credentialsRep
 		if _, isCredential := credentialEnv[p.Field]; isCredential && credentialsReported {
 			continue
 		}
-		if isSignInField(p.Field) && !(p.Field == "iam_endpoint" && strings.TrimSpace(cfg.IAMEndpoint) != "") {
+		if isSignInField(p.Field) && (p.Field != "iam_endpoint" || strings.TrimSpace(cfg.IAMEndpoint) == "") {
 			continue // checkSignIn words these, with where each value came from; a bad IAM URL is the client's rule
 		}
 		arg, ok := configArgs[p.Field]

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -50,6 +51,27 @@ type resourceBase struct{ providerData }
 
 func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	b.client = fromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// timeoutOf is one timeouts.Value method (Create, Update, Delete) of the operation's model.
+type timeoutOf func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
+
+// start begins an operation once its models are read into diags: the provider must be
+// configured and the operation's timeout (def unless configured) readable. ok false: return at
+// once; otherwise the caller defers cancel, and ctx ends after timeout.
+func (b *resourceBase) start(ctx context.Context, diags *diag.Diagnostics, of timeoutOf, def time.Duration) (
+	_ context.Context, cancel context.CancelFunc, timeout time.Duration, ok bool,
+) {
+	if diags.HasError() || !b.ready(diags) {
+		return ctx, func() {}, 0, false
+	}
+	timeout, ds := of(ctx, def)
+	diags.Append(ds...)
+	if diags.HasError() {
+		return ctx, func() {}, 0, false
+	}
+	ctx, cancel = context.WithTimeout(ctx, timeout)
+	return ctx, cancel, timeout, true
 }
 
 // dataSourceBase gives a data source its Configure method and client.

@@ -2,14 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
@@ -27,8 +24,7 @@ type queueData struct{}
 
 func (queueData) dataSourceSpec() dataSourceSpec[queueFields] {
 	return dataSourceSpec[queueFields]{typeName: "_queue", attributes: queueDataAttributes,
-		key: map[string]schema.Attribute{"name": schema.StringAttribute{Required: true, Validators: []validator.String{queueNameValidator()},
-			MarkdownDescription: "Name of the queue (compared without regard to case)."}},
+		key: keyAttribute("name", "Name of the queue (compared without regard to case).", queueNameValidator()),
 		description: "Reads one DLI queue by name: its detail, and the list for platform, feature, engine " +
 			"and labels. The attributes are those of the `dli_queue` resource.",
 		read: func(ctx context.Context, c *client.Client, m *queueFields, diags *diag.Diagnostics) {
@@ -42,7 +38,7 @@ func (queueData) dataSourceSpec() dataSourceSpec[queueFields] {
 				}
 			}
 			if err != nil {
-				diags.AddError("Error reading queue", fmt.Sprintf("Could not read queue %s: %s", name, err))
+				readError(diags, "queue", name, err)
 			}
 		}}
 }
@@ -66,7 +62,7 @@ func (queuesData) dataSourceSpec() dataSourceSpec[queuesDataModel] {
 			return map[string]schema.Attribute{
 				"type": filterString("`sql`, `general` or `all` (default). DLI itself lists only SQL queues unless "+
 					"asked, so the default here asks for every type.", stringvalidator.OneOf("sql", "general", "all")),
-				"tags":   filterTags("Only queues that carry every one of these tags (filtered by DLI).", mapvalidator.NoNullValues()),
+				"tags":   tagsFilter("queues"),
 				"names":  listedIDs("Names of the queues, in DLI's order (by name)."),
 				"queues": listedObjects("The queues.", queueDataAttributes()),
 			}

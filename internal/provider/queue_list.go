@@ -45,7 +45,8 @@ func (queueList) listSpec() listSpec[queueListModel, client.Queue] {
 			diags.Append(nullResourceModel(ctx, queueResourceSchema(ctx), &m)...)
 			m.ID = types.StringValue(q.Name)
 			// The Read that follows an import: everything the queue has.
-			res := &queueResource{resourceBase{providerData{client: c}}}
+			res := &queueResource{}
+			res.client = c
 			if !res.readInto(ctx, &m, true, diags) && !diags.HasError() {
 				diags.AddError("Queue not found", fmt.Sprintf("Queue %s was listed but could not be read: DLI no longer knows it.", q.Name))
 			}

@@ -21,6 +21,7 @@ const (
 
 var (
 	_ resource.ResourceWithConfigure      = (*queueResource)(nil)
+	_ resource.ResourceWithIdentity       = (*queueResource)(nil)
 	_ resource.ResourceWithImportState    = (*queueResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*queueResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*queueResource)(nil)
@@ -29,14 +30,15 @@ var (
 // NewQueueResource returns the dli_queue resource.
 func NewQueueResource() resource.Resource { return &queueResource{} }
 
-type queueResource struct{ resourceBase }
+type queueResource struct{ specResource[queueKind] }
 
-func (r *queueResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_queue"
-}
+type queueKind struct{}
 
-func (r *queueResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = queueResourceSchema(ctx)
+func (queueKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_queue", schema: queueResourceSchema,
+		// A queue is imported by name; the Read that follows reads everything it has (the imported mark).
+		imports: importSpec{kind: "queue", idDesc: "Name of the queue (DLI names queues by name, in lower case).",
+			valid: client.ValidQueueName, byName: true, marked: true}}
 }
 
 func (r *queueResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -93,7 +95,7 @@ func (r *queueResource) Create(ctx context.Context, req resource.CreateRequest, 
 	var plan queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	creq := plan.toCreateRequest(ctx, &resp.Diagnostics)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, queueCreateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, queueCreateTimeout)
 	if !ok {
 		return
 	}
@@ -227,7 +229,7 @@ func (r *queueResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var plan, state queueResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, queueUpdateTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, queueUpdateTimeout)
 	if !ok {
 		return
 	}
@@ -307,7 +309,7 @@ func policiesEqual(a, b []scalingPolicyModel) bool {
 func (r *queueResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state queueResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, queueDeleteTimeout)
+	ctx, cancel, _, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, queueDeleteTimeout)
 	if !ok {
 		return
 	}

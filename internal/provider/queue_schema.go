@@ -29,6 +29,15 @@ var (
 	timeOfDay      = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`)
 )
 
+// dliNameAttribute is the name of a queue or pool (what, in validation errors; short, in the
+// description), which DLI cannot change.
+func dliNameAttribute(what, short string) schema.StringAttribute {
+	return schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators: []validator.String{dliNameValidator(what)},
+		MarkdownDescription: upperFirst(short) + " name: 1 to 128 lower-case letters, digits and `_`, not only digits, " +
+			"not starting with `_`. Changing it replaces the " + short + "."}
+}
+
 // dliNameValidator checks the name of a new queue or pool.
 func dliNameValidator(what string) validator.String {
 	return stringCheck{summary: "Invalid " + what + " name", quote: true,
@@ -81,15 +90,11 @@ func (queuePropertiesValidator) ValidateMap(ctx context.Context, req validator.M
 
 func queueResourceSchema(ctx context.Context) schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	return schema.Schema{
 		MarkdownDescription: queueDescription,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				MarkdownDescription: "The queue's name, which is its ID from the start."},
-			"name": schema.StringAttribute{Required: true, PlanModifiers: replace,
-				Validators:          []validator.String{dliNameValidator("queue")},
-				MarkdownDescription: "Queue name: 1 to 128 lower-case letters, digits and `_`, not only digits, not starting with `_`. Changing it replaces the queue."},
+			"id":   computedString("The queue's name, which is its ID from the start."),
+			"name": dliNameAttribute("queue", "queue"),
 			"type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("sql"),
 				PlanModifiers: replace, Validators: []validator.String{stringvalidator.OneOf("sql", "general")},
 				MarkdownDescription: "`sql` (default; SQL jobs) or `general` (Spark batch and Flink jobs). Changing it replaces the queue."},
@@ -154,10 +159,9 @@ func queueResourceSchema(ctx context.Context) schema.Schema {
 				UpdateDescription: "How long apply may wait for a scaling to show (default `45m`).",
 				DeleteDescription: "How long destroy may wait for the queue to go (default `30m`).",
 			})),
-			"resource_id": schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "DLI's resource ID (UUID) of the queue."},
-			"owner":       schema.StringAttribute{Computed: true, PlanModifiers: keep, MarkdownDescription: "User who created the queue."},
-			"create_time": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				MarkdownDescription: "Creation time, RFC 3339 in UTC with milliseconds."},
+			"resource_id": computedString("DLI's resource ID (UUID) of the queue."),
+			"owner":       computedString("User who created the queue."),
+			"create_time": computedString("Creation time, RFC 3339 in UTC with milliseconds."),
 		},
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
@@ -39,8 +38,7 @@ func sqlJobDataSourceAttributes() map[string]schema.Attribute {
 
 func (sqlJobData) dataSourceSpec() dataSourceSpec[sqlJobDataModel] {
 	return dataSourceSpec[sqlJobDataModel]{typeName: "_sql_job", attributes: sqlJobDataSourceAttributes,
-		key: map[string]schema.Attribute{"id": schema.StringAttribute{Required: true,
-			MarkdownDescription: "ID of the SQL job to read (a UUID).", Validators: []validator.String{sqlJobIDValidator()}}},
+		key: keyAttribute("id", "ID of the SQL job to read (a UUID).", sqlJobIDValidator()),
 		description: "Reads one SQL job, submitted by Terraform or not: its statement, queue, database, conf and " +
 			"tags, its status and counts: `GET /v1.0/{project_id}/jobs/{job_id}/status`, plus a listing of that job for its " +
 			"engine, which the status API does not report.",

@@ -21,39 +21,25 @@ func (r *sqlJobResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	id := state.ID.ValueString()
 	last := client.ParseSQLJobStatus(state.Status.ValueString())
-	if !state.CancelOnDestroy.IsNull() && !state.CancelOnDestroy.ValueBool() {
-		tflog.Info(ctx, "forgetting SQL job without cancelling it (cancel_on_destroy = false)", map[string]any{"job_id": id})
-		if !last.IsTerminal() {
-			resp.Diagnostics.AddWarning("SQL job left running",
-				fmt.Sprintf("SQL job %s was removed from state without being cancelled (cancel_on_destroy = false); its last "+
-					"status was %s and it may still be running in DLI. Cancel it there, or import it again to manage it.",
-					id, statusDesc(last)))
-		}
+	if leftRunning(ctx, sqlJobTerms, state.CancelOnDestroy, &resp.Diagnostics, id, id, last) {
 		return
 	}
 	if last.IsTerminal() {
 		return // a finished job costs no request
 	}
-	if !r.ready(&resp.Diagnostics) {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, state.secrets()...), timeout)
 	defer cancel()
+	ctx = client.WithSecrets(ctx, state.secrets()...)
 
 	// At another location a "not found" says nothing about the job: refuse to forget it.
-	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
-		if _, err := r.client.GetSQLJob(ctx, id); client.IsNotFound(err) {
-			resp.Diagnostics.AddError("SQL job not found at the provider's new location",
-				fmt.Sprintf("SQL job %s (last status: %s) lives %s. Destroy cannot cancel it from here and does not forget "+
-					"it. Point the provider back at the job's project and endpoint to destroy it; to forget it on purpose "+
-					"(it keeps running), run `terraform state rm` with this resource's address.", id, statusDesc(last), detail))
-			return
-		}
+	if movedAway(ctx, sqlJobTerms, r.client, req.Private, &resp.Diagnostics, id, last, func(ctx context.Context, id string) error {
+		_, err := r.client.GetSQLJob(ctx, id)
+		return err
+	}) {
+		return
 	}
 
 	final, err := r.client.CancelSQLJobAndWait(ctx, id, last)

@@ -44,12 +44,13 @@ func (sqlJobList) listSpec() listSpec[sqlJobListModel, client.SQLJob] {
 		plural:  "SQL jobs",
 		list: func(ctx context.Context, c *client.Client, f *sqlJobListModel, limit int64, _ *diag.Diagnostics) ([]client.SQLJob, error) {
 			opts := f.options()
-			if len(f.Tags) == 0 && limit > 0 {
-				opts.Limit = int(limit) // the tag check must see every page
-			}
+			opts.Limit = int(limit)
 			return c.ListSQLJobs(ctx, opts)
 		},
 		keep: func(f *sqlJobListModel) func(*client.SQLJob) bool {
+			if len(f.Tags) == 0 {
+				return nil
+			}
 			return func(job *client.SQLJob) bool { return hasTags(job.Tags, f.Tags) }
 		},
 		id: func(job *client.SQLJob) string { return job.ID },
@@ -89,7 +90,7 @@ func importedSQLJob(ctx context.Context, job *client.SQLJob) (sqlJobResourceMode
 	var m sqlJobResourceModel
 	diags := nullResourceModel(ctx, sqlJobResourceSchema(ctx), &m)
 	m.ID = types.StringValue(job.ID)
-	m.WaitFor, m.CancelOnDestroy, m.RerunOnFailure = types.StringValue(waitForFinished), types.BoolValue(true), types.BoolValue(false)
+	m.adoptDefaults(waitForFinished)
 	m.sqlJobArgsModel = sqlArgsFromJob(job, m.sqlJobArgsModel)
 	m.sqlJobStatusModel = sqlStatusFromJob(job)
 	return m, diags

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,6 +16,7 @@ import (
 var (
 	_ resource.Resource                = (*sqlJobResource)(nil)
 	_ resource.ResourceWithConfigure   = (*sqlJobResource)(nil)
+	_ resource.ResourceWithIdentity    = (*sqlJobResource)(nil)
 	_ resource.ResourceWithImportState = (*sqlJobResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*sqlJobResource)(nil)
 )
@@ -26,28 +26,25 @@ func NewSQLJobResource() resource.Resource {
 	return &sqlJobResource{}
 }
 
-type sqlJobResource struct{ resourceBase }
+type sqlJobResource struct{ specResource[sqlJobKind] }
+
+type sqlJobKind struct{}
+
+const exampleSQLJobID = "8ecb0777-9c70-4529-9935-29ea0946039c"
+
+func (sqlJobKind) resourceSpec() resourceSpec {
+	return resourceSpec{typeName: "_sql_job", schema: sqlJobResourceSchema,
+		// The Read after an import fills the arguments, and the imported mark lets the configuration's
+		// values be adopted without running the statement again.
+		imports: importSpec{kind: "SQL job", idDesc: "SQL job ID (a UUID) assigned by DLI.",
+			want: "a UUID such as " + exampleSQLJobID, valid: client.ValidSQLJobID, waitFor: waitForFinished, jobSettings: true, marked: true}}
+}
 
 type sqlJobResourceModel struct {
 	ID types.String `tfsdk:"id"`
 	sqlJobArgsModel
-	WaitFor         types.String      `tfsdk:"wait_for"`
-	CancelOnDestroy types.Bool        `tfsdk:"cancel_on_destroy"`
-	RerunOnFailure  types.Bool        `tfsdk:"rerun_on_failure"`
-	Triggers        map[string]string `tfsdk:"triggers"`
-	Timeouts        timeouts.Value    `tfsdk:"timeouts"`
-	// Write-only: null everywhere but in the configuration (see sql_job_secret.go).
-	SecretConf        map[string]string `tfsdk:"secret_conf"`
-	SecretConfVersion types.Int64       `tfsdk:"secret_conf_version"`
+	jobSettingsModel
 	sqlJobStatusModel
-}
-
-func (r *sqlJobResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sql_job"
-}
-
-func (r *sqlJobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = sqlJobResourceSchema(ctx)
 }
 
 // ModifyPlan runs the statement again when its job did not have its effect: FAILED with
@@ -83,21 +80,14 @@ func (r *sqlJobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *sqlJobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan sqlJobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	secrets, diags := secretConf.fromConfig(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, timeout, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultCreateTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, append(plan.secrets(), secretValues(secrets)...)...), timeout)
 	defer cancel()
+	ctx = client.WithSecrets(ctx, append(plan.secrets(), secretValues(secrets)...)...)
 
 	creq := plan.toCreateRequest()
 	creq.Conf = withSQLSecretConf(creq.Conf, secrets)
@@ -192,7 +182,7 @@ func (r *sqlJobResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	job, err := r.client.GetSQLJob(ctx, id)
 	if client.IsNotFound(err) {
-		r.readNotFound(ctx, req, resp, state)
+		readNotFound(ctx, sqlJobTerms, r.client, req, resp, id, client.ParseSQLJobStatus(state.Status.ValueString()))
 		return
 	}
 	if err != nil {
@@ -230,47 +220,12 @@ func listedSQLEngine(ctx context.Context, c *client.Client, id string) string {
 	return ""
 }
 
-func (r *sqlJobResource) readNotFound(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, state sqlJobResourceModel) {
-	id := state.ID.ValueString()
-	last := client.ParseSQLJobStatus(state.Status.ValueString())
-	if last.IsTerminal() {
-		// DLI purged its history; the statement ran to its end. Keeping it avoids a surprise re-run.
-		noted, diags := req.Private.GetKey(ctx, purgeNotedKey)
-		resp.Diagnostics.Append(diags...)
-		if len(noted) == 0 {
-			resp.Diagnostics.AddWarning("Finished SQL job no longer in DLI",
-				fmt.Sprintf("SQL job %s was last seen %s and DLI no longer knows it (its history was purged). It stays in "+
-					"state as it was, so the statement is not run again; change triggers to re-run it. This warning is "+
-					"not repeated.", id, last))
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, purgeNotedKey, []byte(`true`))...)
-		}
-		return
-	}
-	if moved, detail := locationChanged(ctx, req.Private, r.client, &resp.Diagnostics); moved {
-		resp.Diagnostics.AddError("SQL job not found at the provider's new location",
-			fmt.Sprintf("SQL job %s (last status: %s) lives %s. It stays in state, so that the statement is not run a "+
-				"second time while it may still run there. Point the provider back at the job's project and endpoint "+
-				"to manage or destroy it; to forget it on purpose, run `terraform state rm` with this resource's address.",
-				id, statusDesc(last), detail))
-		return
-	}
-	resp.Diagnostics.AddWarning("SQL job not found",
-		fmt.Sprintf("SQL job %s was not found in DLI; it is removed from state and the statement runs again on the next apply.", id))
-	resp.State.RemoveResource(ctx)
-}
-
-// Update changes provider-side arguments only, or adopts values after an import: every job
-// argument otherwise forces replacement, so no API call is needed.
+// Update changes provider-side arguments only, or adopts values after an import.
 func (r *sqlJobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan sqlJobResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	plan.nullUnknownArgs()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, plan.ID.ValueString(), req.Identity)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, nil)...)
+	updateJob(ctx, r.client, req, resp, func(m *sqlJobResourceModel) string {
+		m.nullUnknownArgs()
+		return m.ID.ValueString()
+	})
 }
 
 func sqlWaitTargets(waitFor string) []client.SQLJobStatus {
@@ -289,11 +244,4 @@ func queueSuffix(q types.String) string {
 		return " to DLI's default queue"
 	}
 	return fmt.Sprintf(" to queue %q", q.ValueString())
-}
-
-func statusDesc(s client.SQLJobStatus) string {
-	if s == "" {
-		return "unknown"
-	}
-	return string(s)
 }

@@ -7,12 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,14 +29,6 @@ const descSQLConf = "Spark SQL settings for this statement (`conf` in the API, s
 	"`emulator.outcome` (`finished` or `failed`) and `emulator.run_duration` (a Go duration) script the job."
 
 func sqlJobResourceSchema(ctx context.Context) schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	keepInt := []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
-	}
-	count := func(desc string) schema.Int64Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keepInt}
-	}
 	// queue, database and engine fall back to what DLI reports: an omitted queue is DLI's
 	// default queue, and an imported job keeps what DLI says.
 	reported := func(desc string, v ...validator.String) schema.StringAttribute {
@@ -49,7 +38,7 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: sqlJobDescription,
 		Attributes: withSQLSecretConfAttributes(map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "SQL job ID (a UUID) assigned by DLI.", PlanModifiers: keep},
+			"id": computedString("SQL job ID (a UUID) assigned by DLI."),
 			"sql": schema.StringAttribute{
 				Required: true, Validators: []validator.String{sqlStatementValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(sqlTextChanged,
@@ -95,55 +84,39 @@ func sqlJobResourceSchema(ctx context.Context) schema.Schema {
 					mapvalidator.KeysAre(tagKeyValidator()), mapvalidator.ValueStringsAre(tagValueValidator())},
 			},
 
-			"wait_for": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(waitForFinished),
-				Validators: []validator.String{stringvalidator.OneOf(waitForSubmitted, waitForRunning, waitForFinished)},
-				MarkdownDescription: "What `apply` waits for after submitting: `finished` (default: the statement ran to " +
-					"its end, so later resources can rely on its effect), `running` (the statement started, or already " +
-					"finished) or `submitted` (return at once). A statement that ends `FAILED` or `CANCELLED` while apply " +
-					"waits fails the apply with DLI's message and stays in state as tainted. The wait is bounded by " +
-					"`timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in state as " +
-					"tainted: `terraform untaint` keeps it.",
-			},
-			"cancel_on_destroy": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether destroying (or replacing) the resource cancels a statement that is still " +
-					"`LAUNCHING` or `RUNNING`. Defaults to `true`. With `false`, the job is left to run and only removed " +
-					"from state (with a warning naming it).",
-			},
-			"rerun_on_failure": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "When `true` and the job is `FAILED`, the next plan replaces it, running the " +
-					"statement again. Defaults to `false`.",
-			},
-			"triggers": schema.MapAttribute{
-				Optional: true, ElementType: types.StringType, Validators: []validator.Map{mapvalidator.NoNullValues()},
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(triggersChanged,
-					"Changing triggers runs the statement again, except when the job was just imported: its triggers are adopted.",
-					"Changing `triggers` runs the statement again, except when the job was just imported: its triggers are adopted.")},
-				MarkdownDescription: "Arbitrary values; any change runs the statement again (a new job). Use it to re-run " +
-					"an `INSERT` when its input changes. A freshly imported job adopts the configured triggers.",
-			},
+			"wait_for": waitForAttribute(waitForFinished, "What `apply` waits for after submitting: `finished` (default: "+
+				"the statement ran to its end, so later resources can rely on its effect), `running` (the statement "+
+				"started, or already finished) or `submitted` (return at once). A statement that ends `FAILED` or "+
+				"`CANCELLED` while apply waits fails the apply with DLI's message and stays in state as tainted. The wait "+
+				"is bounded by `timeouts.create`; a job whose wait timed out or was interrupted is healthy and stays in "+
+				"state as tainted: `terraform untaint` keeps it.", waitForSubmitted, waitForRunning, waitForFinished),
+			"cancel_on_destroy": boolSetting(true, "Whether destroying (or replacing) the resource cancels a statement that "+
+				"is still `LAUNCHING` or `RUNNING`. Defaults to `true`. With `false`, the job is left to run and only "+
+				"removed from state (with a warning naming it)."),
+			"rerun_on_failure": boolSetting(false, "When `true` and the job is `FAILED`, the next plan replaces it, running "+
+				"the statement again. Defaults to `false`."),
+			"triggers": triggersAttribute("runs the statement again", "Arbitrary values; any change runs the statement "+
+				"again (a new job). Use it to re-run an `INSERT` when its input changes. A freshly imported job adopts the "+
+				"configured triggers."),
 			"timeouts": positiveTimeouts(timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Delete: true,
 				CreateDescription: "How long apply may take to submit the statement and wait for `wait_for` (default `60m`). " + queueWaitNote,
 				DeleteDescription: "How long destroy may wait for a cancelled statement to end (default `10m`).",
 			})),
 
-			"status": schema.StringAttribute{Computed: true, PlanModifiers: keep,
-				MarkdownDescription: "Job status as last read from DLI: `LAUNCHING`, `RUNNING`, `SCALING`, `FINISHED`, " +
-					"`FAILED` or `CANCELLED`."},
-			"job_type":        computed("Job type DLI derived from the statement: `DDL`, `DCL`, `QUERY`, `INSERT`, `IMPORT`, `EXPORT` ..."),
-			"job_mode":        computed("`sync` when DLI answered the submission with the final result (DCL, and DDL with `dli.sql.sqlasync.enabled = \"false\"`), else `async`."),
-			"owner":           computed("User who submitted the job."),
-			"start_time":      computed("When the job started, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
-			"end_time":        computed("When the job ended, in the form of `start_time`; empty while it runs."),
-			"duration_ms":     count("How long the job ran, in milliseconds, once it ended; null while it runs."),
-			"result_count":    count("Number of result rows, once the job ended; null while it runs."),
-			"input_row_count": count("Number of rows scanned, once the job ended; null while it runs."),
-			"bad_row_count":   count("Number of malformed rows met, once the job ended; null while it runs."),
-			"input_size":      count("Bytes scanned, once the job ended; null while it runs."),
-			"result_path":     computed("OBS path of the job's result, when DLI stores one."),
+			"status": computedString("Job status as last read from DLI: `LAUNCHING`, `RUNNING`, `SCALING`, `FINISHED`, " +
+				"`FAILED` or `CANCELLED`."),
+			"job_type":        computedString("Job type DLI derived from the statement: `DDL`, `DCL`, `QUERY`, `INSERT`, `IMPORT`, `EXPORT` ..."),
+			"job_mode":        computedString("`sync` when DLI answered the submission with the final result (DCL, and DDL with `dli.sql.sqlasync.enabled = \"false\"`), else `async`."),
+			"owner":           computedString("User who submitted the job."),
+			"start_time":      computedString("When the job started, RFC 3339 in UTC with milliseconds, such as `2026-11-28T09:30:00.000Z`."),
+			"end_time":        computedString("When the job ended, in the form of `start_time`; empty while it runs."),
+			"duration_ms":     computedInt("How long the job ran, in milliseconds, once it ended; null while it runs."),
+			"result_count":    computedInt("Number of result rows, once the job ended; null while it runs."),
+			"input_row_count": computedInt("Number of rows scanned, once the job ended; null while it runs."),
+			"bad_row_count":   computedInt("Number of malformed rows met, once the job ended; null while it runs."),
+			"input_size":      computedInt("Bytes scanned, once the job ended; null while it runs."),
+			"result_path":     computedString("OBS path of the job's result, when DLI stores one."),
 			"result_schema": schema.ListNestedAttribute{
 				Computed: true, PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "Columns of the result (from DLI's `detail`), in order; empty when DLI reports none. " +
