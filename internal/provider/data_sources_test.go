@@ -161,3 +161,40 @@ data "dli_batch_job_log" "bad" {
 		},
 	})
 }
+
+func TestAccBatchJobsDataSource_namePrefixAndRegex(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	for _, name := range []string{"etl-daily", "etl-hourly", "report-daily"} {
+		submitJobs(t, tg, 1, tg.Queue, name, nil)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      tg.ProviderConfig() + "data \"dli_batch_jobs\" \"bad\" {\n  name_regex = \"(\"\n}\n",
+				PlanOnly:    true,
+				ExpectError: wrapped(`name_regex must be a valid regular expression`),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_jobs" "etl" {
+  name_prefix = "etl-"
+}
+data "dli_batch_jobs" "daily" {
+  name_regex = "-daily$"
+}
+data "dli_batch_jobs" "etl_daily" {
+  name_prefix = "etl-"
+  name_regex  = "daily"
+}
+`,
+				ConfigStateChecks: checks(
+					stateIs("data.dli_batch_jobs.etl", "ids", knownvalue.ListSizeExact(2)),
+					stateIs("data.dli_batch_jobs.daily", "ids", knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl_daily", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("etl-daily")),
+					stateIs("data.dli_batch_jobs.etl_daily", "ids", knownvalue.ListSizeExact(1)),
+				),
+			},
+		},
+	})
+}
