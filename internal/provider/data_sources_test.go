@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -15,28 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
-	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
-
-// submitJobs submits n jobs directly through the API, outside Terraform.
-func submitJobs(t *testing.T, tg *acctest.Target, n int, queue, name string, conf map[string]string) []string {
-	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, 0, n)
-	for i := 0; i < n; i++ {
-		job, err := c.CreateBatchJob(context.Background(), &client.CreateBatchJobRequest{
-			Queue: queue, File: tg.File, Name: name, Conf: conf,
-		})
-		if err != nil {
-			t.Fatalf("submitting job %d: %v", i, err)
-		}
-		ids = append(ids, job.ID)
-	}
-	return ids
-}
 
 func TestAccBatchJobsDataSource_filtersAndPages(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())

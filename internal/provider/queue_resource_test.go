@@ -151,10 +151,7 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 func TestAccQueue_importBlockPlansClean(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := queueName("tf_acc_imp")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	if _, err := c.CreateQueue(context.Background(), client.CreateQueueRequest{Name: name, Type: "sql", CUCount: 64, Engine: "spark"}); err != nil {
 		t.Fatal(err)
 	}

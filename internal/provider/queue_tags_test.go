@@ -34,10 +34,7 @@ func tagCalls(tg *acctest.Target) []string {
 // tagsOn reads an object's tags through the client (as the console shows them).
 func tagsOn(t *testing.T, tg *acctest.Target, typ client.TagResourceType, id string) map[string]string {
 	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	tags, err := c.GetTags(context.Background(), client.TagTarget{Type: typ, ID: id})
 	if err != nil {
 		t.Fatal(err)
@@ -174,10 +171,7 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 func TestAccQueue_importTaggedPlansEmpty(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	queue, pool := queueName("tf_acc_qimp"), queueName("tf_acc_pimp")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	ctx := context.Background()
 	if _, err := c.CreatePool(ctx, client.CreatePoolRequest{Name: pool, MinCU: 64, MaxCU: 64, Tags: map[string]string{"cost": "7"}}); err != nil {
 		t.Fatal(err)

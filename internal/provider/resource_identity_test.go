@@ -104,10 +104,7 @@ func TestAccResources_identity(t *testing.T) {
 func TestAccQueue_importByIdentity(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := queueName("tf_acc_idq")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	var created string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -116,6 +113,7 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
+					var err error
 					created, err = c.CreateQueue(context.Background(), client.CreateQueueRequest{Name: name, Type: "general", CUCount: 16})
 					if err != nil {
 						t.Fatal(err)

@@ -324,7 +324,7 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 		"sql": func(t *testing.T, tg *acctest.Target, value string) string {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			sub, err := sqlClient(t, tg).CreateSQLJob(ctx, &client.CreateSQLJobRequest{
+			sub, err := apiClient(t, tg).CreateSQLJob(ctx, &client.CreateSQLJobRequest{
 				SQL: "INSERT INTO sales_daily SELECT day, SUM(amount) FROM sales GROUP BY day", Queue: tg.Queue,
 				Conf: map[string]string{"spark.sql.shuffle.partitions": "8", sqlSecretKey: value, "spark.terraform.secretConfKeys": sqlSecretKey}})
 			if err != nil {
