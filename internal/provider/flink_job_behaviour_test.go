@@ -82,10 +82,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
+				Config:           cfg,
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress, plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))),
 				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},

@@ -79,7 +79,7 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 			{
 				Config: config(`  tags = { team = "etl", env = "dev", keep = "1" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+					stateIs(queueAddress, "tags", knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("etl"), "env": knownvalue.StringExact("dev"), "keep": knownvalue.StringExact("1")})),
 				},
 				Check: func(*terraform.State) error {
@@ -103,10 +103,8 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				},
 			},
 			{
-				Config: config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
+				ConfigPlanChecks: plannedUpdate(queueAddress),
 				Check: func(*terraform.State) error {
 					calls := tagCalls(tg)
 					changes := []string{}
@@ -133,11 +131,8 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				PreConfig: func() {
 					setTagsOutside(t, tg, client.TagQueue, name, map[string]string{"cost": ""}, map[string]string{"team": "ops", "extra": "x"})
 				},
-				Config: config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapSizeExact(3)),
-				}},
+				Config:           config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
+				ConfigPlanChecks: plannedUpdate(queueAddress, plancheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapSizeExact(3))),
 				Check: func(*terraform.State) error {
 					wantTags(t, tagsOn(t, tg, client.TagQueue, name), map[string]string{"team": "bi", "cost": "42", "keep": "1"})
 					return nil
@@ -150,12 +145,10 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(""),
+				ConfigPlanChecks: plannedUpdate(queueAddress),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.Null()),
+					stateIs(queueAddress, "tags", knownvalue.Null()),
 				},
 				Check: func(*terraform.State) error {
 					wantTags(t, tagsOn(t, tg, client.TagQueue, name), map[string]string{})
@@ -209,14 +202,11 @@ resource "dli_elastic_resource_pool" "test" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionNoop),
-				plancheck.ExpectResourceAction(poolAddress, plancheck.ResourceActionNoop),
-			}},
+			Config:           config,
+			ConfigPlanChecks: plannedEach(plancheck.ResourceActionNoop, queueAddress, poolAddress),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags").AtMapKey("team"), knownvalue.StringExact("etl")),
-				statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("tags").AtMapKey("cost"), knownvalue.StringExact("7")),
+				stateKeyIs(queueAddress, "tags", "team", knownvalue.StringExact("etl")),
+				stateKeyIs(poolAddress, "tags", "cost", knownvalue.StringExact("7")),
 			},
 		}},
 	})
