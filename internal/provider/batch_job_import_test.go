@@ -123,15 +123,10 @@ func TestAccBatchJob_importWithExplicitDefaults(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	ids := submitJobs(t, tg, 1, tg.Queue, "adopted", nil)
 	waitForEmulatorState(t, tg, &ids[0], "success")()
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_batch_job.test
-  id = %[1]q
-}
-
+	config := tg.ProviderConfig() + importByID(jobAddress, ids[0]) + fmt.Sprintf(`
 resource "dli_batch_job" "test" {
-  queue           = %[2]q
-  file            = %[3]q
+  queue           = %[1]q
+  file            = %[2]q
   name            = "adopted"
   auto_recovery   = false
   max_retry_times = 20
@@ -140,7 +135,7 @@ resource "dli_batch_job" "test" {
   conf            = {}
   resources       = []
 }
-`, ids[0], tg.Queue, tg.File)
+`, tg.Queue, tg.File)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},

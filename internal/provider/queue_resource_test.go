@@ -155,13 +155,9 @@ func TestAccQueue_importBlockPlansClean(t *testing.T) {
 	if _, err := c.CreateQueue(context.Background(), client.CreateQueueRequest{Name: name, Type: "sql", CUCount: 64, Engine: "spark"}); err != nil {
 		t.Fatal(err)
 	}
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  id = %[1]q
-}
+	config := tg.ProviderConfig() + importByID(queueAddress, name) + fmt.Sprintf(`
 resource "dli_queue" "test" {
-  name     = %[1]q
+  name     = %q
   cu_count = 64
   engine   = "spark"
 }

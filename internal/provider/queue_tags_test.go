@@ -176,28 +176,15 @@ func TestAccQueue_importTaggedPlansEmpty(t *testing.T) {
 		Tags: map[string]string{"team": "etl", "env": "dev"}}); err != nil {
 		t.Fatal(err)
 	}
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  id = %[1]q
-}
-resource "dli_queue" "test" {
-  name     = %[1]q
-  type     = "general"
-  cu_count = 16
-  tags     = { team = "etl", env = "dev" }
-}
-import {
-  to = dli_elastic_resource_pool.test
-  id = %[2]q
-}
+	config := queueConfig(tg, queue, 16, `  tags = { team = "etl", env = "dev" }`) + importByID(queueAddress, queue) +
+		importByID(poolAddress, pool) + fmt.Sprintf(`
 resource "dli_elastic_resource_pool" "test" {
-  name   = %[2]q
+  name   = %q
   min_cu = 64
   max_cu = 64
   tags   = { cost = "7" }
 }
-`, queue, pool)
+`, pool)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),

@@ -119,15 +119,15 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:      queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), `project_id = "ffffffffffffffffffffffffffffffff"`),
+				Config:      queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, strings.ToUpper(name), `project_id = "ffffffffffffffffffffffffffffffff"`),
 				ExpectError: wrapped(`names project_id "ffffffffffffffffffffffffffffffff", but the provider is configured for`),
 			},
 			{
-				Config:      queueConfig(tg, name, 16, "") + importQueueIdentity("no/such queue", ""),
+				Config:      queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, "no/such queue", ""),
 				ExpectError: wrapped(`Import needs the name of a DLI queue \(letters, digits and '_'\); got "no/such queue"`),
 			},
 			{
-				Config:           queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
+				Config:           queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, strings.ToUpper(name), ""),
 				ConfigPlanChecks: plannedNoop(queueAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
@@ -144,18 +144,6 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 	if n := tg.CountRequests("POST", "/queues"); n != 1 {
 		t.Errorf("%d queue creations, want 1 (the queue made by hand, adopted)", n)
 	}
-}
-
-func importQueueIdentity(id, extra string) string {
-	return fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  identity = {
-    id = %q
-    %s
-  }
-}
-`, id, extra)
 }
 
 func flinkDestroyCheck(tg *acctest.Target) resource.TestCheckFunc { return checkFlinkDestroyed(tg) }
@@ -216,11 +204,11 @@ func TestAccBatchJob_importByIdentity(t *testing.T) {
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg + importIdentity(id, fmt.Sprintf("project_id = %q", otherProject)),
+				Config:      cfg + importByIdentity(jobAddress, id, fmt.Sprintf("project_id = %q", otherProject)),
 				ExpectError: wrapped(fmt.Sprintf(`names project_id %q, but the provider is configured for %q`, otherProject, tg.ProjectID)),
 			},
 			{
-				Config:           cfg + importIdentity(id, ""),
+				Config:           cfg + importByIdentity(jobAddress, id, ""),
 				ConfigPlanChecks: plannedNoop(jobAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
@@ -252,14 +240,21 @@ func submitOutsideTerraform(t *testing.T, tg *acctest.Target, args string, check
 	return id
 }
 
-func importIdentity(id, extra string) string {
+// importByIdentity is an import block adopting, at address, the object whose identity has id
+// and the extra identity attributes.
+func importByIdentity(address, id, extra string) string {
 	return fmt.Sprintf(`
 import {
-  to = dli_batch_job.test
+  to = %s
   identity = {
     id = %q
     %s
   }
 }
-`, id, extra)
+`, address, id, extra)
+}
+
+// importByID is an import block adopting, at address, the object of that ID (or name).
+func importByID(address, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", address, id)
 }

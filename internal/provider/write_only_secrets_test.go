@@ -347,7 +347,7 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 				CheckDestroy:             destroyCheckOf(tg, k.address),
 				Steps: []resource.TestStep{
 					{
-						Config:           cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", k.address, id),
+						Config:           cfg + importByID(k.address, id),
 						ConfigPlanChecks: plannedUpdate(k.address),
 						Check:            noSecretInState(value),
 					},
