@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
@@ -264,49 +265,42 @@ func TestAccBatchJob_rerunOnFailure(t *testing.T) {
 	})
 }
 
-func TestAccBatchJob_disappearsWhileActive(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
-	tg.RequireEmulator(t, "removes a job behind the provider's back")
-	name := acctest.JobName(t)
-	config := jobConfig(tg, name, `  conf = { "emulator.run_duration" = "10m" }`)
-	var id string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckDestroyCancelled,
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID(&id)},
-			{
-				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
-				Config:           config,
-				ConfigPlanChecks: plannedCreate(jobAddress),
-			},
-		},
-	})
-}
-
-func TestAccBatchJob_disappearsAfterFinishing(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
-	tg.RequireEmulator(t, "purges a job from the history")
-	name := acctest.JobName(t)
-	config := jobConfig(tg, name, `  wait_for = "success"
-  conf = { "emulator.run_duration" = "50ms" }`)
-	var id string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckNoDelete,
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID(&id)},
-			{
-				// No surprise re-run: the purged, finished job stays in state and plans clean.
-				PreConfig:        func() { tg.Emulator.ForgetJob(id) },
-				Config:           config,
-				ConfigPlanChecks: emptyPlan(),
-				ConfigStateChecks: checks(
-					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
-				),
-			},
-		},
-	})
+// A job removed behind the provider's back: an active one is planned for creation again; a
+// finished one purged from the history stays in state and plans clean (no surprise re-run).
+func TestAccBatchJob_disappears(t *testing.T) {
+	for _, tc := range []struct {
+		name, why, body string
+		destroyed       func(*acctest.Target) resource.TestCheckFunc
+		plan            resource.ConfigPlanChecks
+		state           []statecheck.StateCheck
+	}{
+		{"while active", "removes a job behind the provider's back", `  conf = { "emulator.run_duration" = "10m" }`,
+			func(tg *acctest.Target) resource.TestCheckFunc { return tg.CheckDestroyCancelled }, plannedCreate(jobAddress), nil},
+		{"after finishing", "purges a job from the history", `  wait_for = "success"
+  conf = { "emulator.run_duration" = "50ms" }`,
+			func(tg *acctest.Target) resource.TestCheckFunc { return tg.CheckNoDelete }, emptyPlan(),
+			checks(stateIs(jobAddress, "state", knownvalue.StringExact("success")))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := acctest.NewTarget(t, acctest.FastJobs())
+			tg.RequireEmulator(t, tc.why)
+			config := jobConfig(tg, acctest.JobName(t), tc.body)
+			var id string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             tc.destroyed(tg),
+				Steps: []resource.TestStep{
+					{Config: config, Check: captureID(&id)},
+					{
+						PreConfig:         func() { tg.Emulator.ForgetJob(id) },
+						Config:            config,
+						ConfigPlanChecks:  tc.plan,
+						ConfigStateChecks: tc.state,
+					},
+				},
+			})
+		})
+	}
 }
 
 // Pointing the provider at another endpoint does not forget an active job the new location
