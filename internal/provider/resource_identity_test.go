@@ -72,10 +72,7 @@ func TestAccResources_identity(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.NewEmulator(t, acctest.FastJobs())
 			cfg := tc.config(tg)
-			var region knownvalue.Check = knownvalue.Null()
-			if tg.Region != "" {
-				region = knownvalue.StringExact(tg.Region)
-			}
+			region := identityRegion(tg)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -153,10 +150,7 @@ func flinkDestroyCheck(tg *acctest.Target) resource.TestCheckFunc { return check
 func TestAccBatchJob_identity(t *testing.T) {
 	tg := acctest.NewTarget(t, acctest.FastJobs())
 	cfg := jobConfig(tg, acctest.JobName(t), `  conf = { "emulator.run_duration" = "10m" }`)
-	var region knownvalue.Check = knownvalue.Null()
-	if tg.Region != "" {
-		region = knownvalue.StringExact(tg.Region)
-	}
+	region := identityRegion(tg)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -238,6 +232,14 @@ func submitOutsideTerraform(t *testing.T, tg *acctest.Target, args string, check
 		},
 	})
 	return id
+}
+
+// identityRegion is the region an identity records: the provider's, or null without one.
+func identityRegion(tg *acctest.Target) knownvalue.Check {
+	if tg.Region == "" {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(tg.Region)
 }
 
 // importByIdentity is an import block adopting, at address, the object whose identity has id
