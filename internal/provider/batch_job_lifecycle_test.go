@@ -33,42 +33,36 @@ func TestAccBatchJob_waitForSuccessThenDestroyWithoutCancel(t *testing.T) {
 	})
 }
 
-// wait_for = "finished" records a dead job without an error, so a test can assert the failure.
-func TestAccBatchJob_waitForFinishedRecordsDead(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
-	tg.RequireEmulator(t, "scripts the job to fail")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckNoDelete,
-		Steps: []resource.TestStep{{
-			Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "finished"
-  conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`),
-			ConfigStateChecks: checks(
-				stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
-				stateKeyIs(jobAddress, "conf", "emulator.outcome", knownvalue.StringExact("dead")),
-			),
-		}},
-	})
-}
-
-func TestAccBatchJob_waitForFailureShowsLog(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
-	tg.RequireEmulator(t, "scripts the job to fail")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckNoDelete,
-		Steps: []resource.TestStep{
-			{
-				Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "success"
-  conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`),
-				ExpectError: wrapped(`(?s)ended dead while apply waited for success.*Exception`),
-			},
-		},
-	})
-	// The failed job was tracked, not orphaned: destroy saw it (dead, so no cancel) and the
-	// emulator holds exactly one job.
-	if jobs := tg.Emulator.Jobs(); len(jobs) != 1 || jobs[0].State != "dead" {
-		t.Errorf("emulator jobs after the run: %+v, want one dead job", jobs)
+// A job scripted to die: wait_for = "finished" records it without an error, so a test can
+// assert the failure; wait_for = "success" fails showing the job's log.
+func TestAccBatchJob_deadJob(t *testing.T) {
+	for _, tc := range []struct {
+		waitFor string
+		apply   resource.TestStep // what the apply must do, but its configuration
+	}{
+		{"finished", resource.TestStep{ConfigStateChecks: checks(
+			stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
+			stateKeyIs(jobAddress, "conf", "emulator.outcome", knownvalue.StringExact("dead")),
+		)}},
+		{"success", resource.TestStep{ExpectError: wrapped(`(?s)ended dead while apply waited for success.*Exception`)}},
+	} {
+		t.Run("wait for "+tc.waitFor, func(t *testing.T) {
+			tg := acctest.NewTarget(t, acctest.FastJobs())
+			tg.RequireEmulator(t, "scripts the job to fail")
+			step := tc.apply
+			step.Config = jobConfig(tg, acctest.JobName(t), fmt.Sprintf(`  wait_for = %q
+  conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`, tc.waitFor))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             tg.CheckNoDelete,
+				Steps:                    []resource.TestStep{step},
+			})
+			// The dead job was tracked, not orphaned: destroy saw it (dead, so no cancel) and the
+			// emulator holds exactly one job.
+			if jobs := tg.Emulator.Jobs(); len(jobs) != 1 || jobs[0].State != "dead" {
+				t.Errorf("emulator jobs after the run: %+v, want one dead job", jobs)
+			}
+		})
 	}
 }
 
