@@ -184,13 +184,7 @@ func TestAccExamples_importByIdentity(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   identity,
-		Steps: []resource.TestStep{
-			{
-				Config: tg.ProviderConfig() + strings.Replace(resourceTF, `wait_for = "running"`, "wait_for = \"running\"\n  cancel_on_destroy = false", 1),
-				Check:  captureIDOf("dli_batch_job.etl", &id),
-			},
-			{Config: tg.ProviderConfig()},
-		},
+		Steps:                    letGoOfBatchExample(tg, resourceTF, &id),
 	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

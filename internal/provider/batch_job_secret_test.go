@@ -21,20 +21,10 @@ func TestAccBatchJob_secretConfNeverShown(t *testing.T) {
 	cliAtLeast(t, "1.11.0", true)
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	value := "pw-Shown-" + randomHex(t)
-	// As a secret is passed in practice: an ephemeral variable, which Terraform keeps out of plan
-	// files (a literal in a .tf file would be in the plan's copy of the configuration).
-	cfg := cliJobConfig(tg, "secret-shown", fmt.Sprintf(`  wait_for = "success"
+	ws := secretWorkspace(t, tg, cliJobConfig(tg, "secret-shown", fmt.Sprintf(`  wait_for = "success"
   conf = { "emulator.outcome" = "dead" }
   secret_conf = { %q = var.password }
-`, secretKey)) + `
-variable "password" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-`
-	ws := cliWorkspace(t, tg, cfg)
-	ws.Env = append(ws.Env, "TF_VAR_password="+value)
+`, secretKey)), value)
 	secretNeverShown(t, ws, value, "the dead job", func(out string) bool {
 		return wrapped(`ended dead while apply waited for success`).MatchString(out)
 	})

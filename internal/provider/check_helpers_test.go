@@ -20,14 +20,24 @@ func emptyPlan() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
 
-// plannedAction expects the resource at address to plan the action.
-func plannedAction(address string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, action)}}
+// plannedAction expects the resource at address to plan the action, and the plan to pass the
+// more checks.
+func plannedAction(address string, action plancheck.ResourceActionType, more ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(address, action)}, more...)}
 }
 
-// plannedUpdate expects the resource at address to be updated in place.
-func plannedUpdate(address string) resource.ConfigPlanChecks {
-	return plannedAction(address, plancheck.ResourceActionUpdate)
+// plannedEach expects each resource at addresses to plan the action.
+func plannedEach(action plancheck.ResourceActionType, addresses ...string) resource.ConfigPlanChecks {
+	var cs []plancheck.PlanCheck
+	for _, a := range addresses {
+		cs = append(cs, plancheck.ExpectResourceAction(a, action))
+	}
+	return resource.ConfigPlanChecks{PreApply: cs}
+}
+
+// plannedUpdate expects the resource at address to be updated in place (and the more checks).
+func plannedUpdate(address string, more ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return plannedAction(address, plancheck.ResourceActionUpdate, more...)
 }
 
 // plannedReplace expects the resource at address to be replaced (destroyed, then created).

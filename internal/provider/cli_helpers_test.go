@@ -179,3 +179,49 @@ func secretNeverShown(t *testing.T, ws *acctest.Workspace, value, what string, f
 	}
 	return applyLog, state
 }
+
+// secretWorkspace is a CLI workspace of config plus var.password, set to value. A secret comes
+// from an ephemeral variable in practice, which Terraform keeps out of plan files (a literal in
+// a .tf file would be in the plan's copy of the configuration).
+func secretWorkspace(t *testing.T, tg *acctest.Target, config, value string) *acctest.Workspace {
+	t.Helper()
+	ws := cliWorkspace(t, tg, config+`
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`)
+	ws.Env = append(ws.Env, "TF_VAR_password="+value)
+	return ws
+}
+
+// stateIDs lists the non-empty IDs of the resources of type typ ("" for any) in a state file.
+func stateIDs(t *testing.T, state []byte, typ string) []string {
+	t.Helper()
+	var st struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes struct {
+					ID string `json:"id"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(state, &st); err != nil {
+		t.Fatalf("terraform.tfstate: %v", err)
+	}
+	var ids []string
+	for _, r := range st.Resources {
+		if typ != "" && r.Type != typ {
+			continue
+		}
+		for _, in := range r.Instances {
+			if in.Attributes.ID != "" {
+				ids = append(ids, in.Attributes.ID)
+			}
+		}
+	}
+	return ids
+}

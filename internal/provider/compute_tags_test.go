@@ -70,10 +70,7 @@ func tagMap(t *testing.T, kv map[string]string) types.Map {
 // state (empty and null in state: null; empty otherwise: an empty map).
 func TestUpdateAndReadTags(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClient(t, tg)
 	ctx := context.Background()
 	if _, err := c.CreateQueue(ctx, client.CreateQueueRequest{Name: "tagged", CUCount: 16, Tags: map[string]string{"a": "1", "b": "2"}}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -15,28 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
-	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
-
-// submitJobs submits n jobs directly through the API, outside Terraform.
-func submitJobs(t *testing.T, tg *acctest.Target, n int, queue, name string, conf map[string]string) []string {
-	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, 0, n)
-	for i := 0; i < n; i++ {
-		job, err := c.CreateBatchJob(context.Background(), &client.CreateBatchJobRequest{
-			Queue: queue, File: tg.File, Name: name, Conf: conf,
-		})
-		if err != nil {
-			t.Fatalf("submitting job %d: %v", i, err)
-		}
-		ids = append(ids, job.ID)
-	}
-	return ids
-}
 
 func TestAccBatchJobsDataSource_filtersAndPages(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
@@ -156,6 +134,43 @@ data "dli_batch_job_log" "bad" {
 						}
 						return fmt.Errorf("the failed job's log has no exception line: %v", attrs)
 					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccBatchJobsDataSource_namePrefixAndRegex(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	for _, name := range []string{"etl-daily", "etl-hourly", "report-daily"} {
+		submitJobs(t, tg, 1, tg.Queue, name, nil)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      tg.ProviderConfig() + "data \"dli_batch_jobs\" \"bad\" {\n  name_regex = \"(\"\n}\n",
+				PlanOnly:    true,
+				ExpectError: wrapped(`name_regex must be a valid regular expression`),
+			},
+			{
+				Config: tg.ProviderConfig() + `
+data "dli_batch_jobs" "etl" {
+  name_prefix = "etl-"
+}
+data "dli_batch_jobs" "daily" {
+  name_regex = "-daily$"
+}
+data "dli_batch_jobs" "etl_daily" {
+  name_prefix = "etl-"
+  name_regex  = "daily"
+}
+`,
+				ConfigStateChecks: checks(
+					stateIs("data.dli_batch_jobs.etl", "ids", knownvalue.ListSizeExact(2)),
+					stateIs("data.dli_batch_jobs.daily", "ids", knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl_daily", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("etl-daily")),
+					stateIs("data.dli_batch_jobs.etl_daily", "ids", knownvalue.ListSizeExact(1)),
 				),
 			},
 		},

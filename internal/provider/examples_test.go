@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -30,6 +29,34 @@ func readExample(t *testing.T, rel string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// importExamples reads the resource.tf and import-by-string-id.tf examples of a resource type,
+// having checked that its import.sh imports the example resource name with exampleID and that
+// the import block carries the same ID.
+func importExamples(t *testing.T, typ, name, exampleID string) (resourceTF, importTF string) {
+	t.Helper()
+	dir := "resources/" + typ + "/"
+	if sh := readExample(t, dir+"import.sh"); !strings.Contains(sh, "terraform import "+typ+"."+name+" "+exampleID) {
+		t.Fatalf("import.sh does not show the import command: %s", sh)
+	}
+	importTF = readExample(t, dir+"import-by-string-id.tf")
+	if !strings.Contains(importTF, exampleID) {
+		t.Fatal("import-by-string-id.tf does not carry the example ID")
+	}
+	return readExample(t, dir+"resource.tf"), importTF
+}
+
+// letGoOfBatchExample are the steps that submit the batch resource example's job and then let
+// it go without cancelling it: it is "outside Terraform" now, with its ID in *id.
+func letGoOfBatchExample(tg *acctest.Target, resourceTF string, id *string) []resource.TestStep {
+	return []resource.TestStep{
+		{
+			Config: tg.ProviderConfig() + strings.Replace(resourceTF, `wait_for = "running"`, "wait_for = \"running\"\n  cancel_on_destroy = false", 1),
+			Check:  captureIDOf("dli_batch_job.etl", id),
+		},
+		{Config: tg.ProviderConfig()},
+	}
 }
 
 // exampleRun is a set of examples applied together against the emulator, checked, optionally
@@ -201,27 +228,12 @@ func TestAccExamples_provider(t *testing.T) {
 // adopted without a re-run.
 func TestAccExamples_import(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	resourceTF := readExample(t, "resources/dli_batch_job/resource.tf")
-	exampleID := "0a324461-d9d9-45da-a52a-3b3c7a3d809e"
-	if sh := readExample(t, "resources/dli_batch_job/import.sh"); !strings.Contains(sh, "terraform import dli_batch_job.etl "+exampleID) {
-		t.Fatalf("import.sh does not show the import command: %s", sh)
-	}
-	importTF := readExample(t, "resources/dli_batch_job/import-by-string-id.tf")
-	if !strings.Contains(importTF, exampleID) {
-		t.Fatal("import-by-string-id.tf does not carry the example ID")
-	}
+	resourceTF, importTF := importExamples(t, "dli_batch_job", "etl", exampleJobID)
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		Steps: []resource.TestStep{
-			{
-				// Submit the job, then let it go without cancelling it: it is "outside Terraform" now.
-				Config: tg.ProviderConfig() + strings.Replace(resourceTF, `wait_for = "running"`, "wait_for = \"running\"\n  cancel_on_destroy = false", 1),
-				Check:  captureIDOf("dli_batch_job.etl", &id),
-			},
-			{Config: tg.ProviderConfig()},
-		},
+		Steps:                    letGoOfBatchExample(tg, resourceTF, &id),
 	})
 	// Step configurations are fixed before any step runs, so the import is a test case of its
 	// own, written once the ID is known.
@@ -230,11 +242,9 @@ func TestAccExamples_import(t *testing.T) {
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{
 			{
-				Config: tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleID, id, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					// Only provider-side arguments (wait_for, timeouts, triggers) change; nothing is re-run.
-					plancheck.ExpectResourceAction("dli_batch_job.etl", plancheck.ResourceActionUpdate),
-				}},
+				// Only provider-side arguments (wait_for, timeouts, triggers) change; nothing is re-run.
+				Config:           tg.ProviderConfig() + resourceTF + strings.Replace(importTF, exampleJobID, id, 1),
+				ConfigPlanChecks: plannedUpdate("dli_batch_job.etl"),
 				ConfigStateChecks: checks(
 					stateIs("dli_batch_job.etl", "id", knownvalue.StringExact(id)),
 					stateKeyIs("dli_batch_job.etl", "triggers", "partition", knownvalue.StringExact("2026-11-28")),
@@ -263,17 +273,8 @@ func TestAccExamples_import(t *testing.T) {
 // Terraform 1.6 or later: the PATH terraform (or DLI_TFTEST_TERRAFORM) is used when it is recent
 // enough; otherwise the test says why it skips.
 func TestModule_terraformTest(t *testing.T) {
-	tf := terraformTestCLI(t)
-	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	ws := acctest.NewWorkspace(t, tg, tf, nil)
-	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "modules", "spark_job"))
-	cmd := ws.Command(nil, "test", "-no-color")
-	b, err := cmd.CombinedOutput()
-	t.Logf("terraform test:\n%s", b)
-	if err != nil {
-		t.Fatalf("terraform test failed: %v", err)
-	}
-	suite, err := os.ReadFile(filepath.Join(ws.Dir, "tests", "spark_job.tftest.hcl"))
+	tg, dir, b := terraformTestIn(t, "modules", "spark_job")
+	suite, err := os.ReadFile(filepath.Join(dir, "tests", "spark_job.tftest.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,6 +286,28 @@ func TestModule_terraformTest(t *testing.T) {
 	if created, deleted := tg.CountRequests("POST", "/queues"), tg.CountRequests("DELETE", "/queues/tftest_queue"); created != 1 || deleted != 1 {
 		t.Errorf("queue created %d and deleted %d times, want once each", created, deleted)
 	}
+	expectJobsEnded(t, tg)
+}
+
+// terraformTestIn runs `terraform test` in the examples folder at elems against a fresh
+// emulator, failing unless it passes; it returns the emulator, the folder and the output.
+func terraformTestIn(t *testing.T, elems ...string) (*acctest.Target, string, []byte) {
+	t.Helper()
+	tf := terraformTestCLI(t)
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	ws := acctest.NewWorkspace(t, tg, tf, nil)
+	ws.Dir, _ = filepath.Abs(filepath.Join(append([]string{examplesDir}, elems...)...))
+	b, err := ws.Command(nil, "test", "-no-color").CombinedOutput()
+	t.Logf("terraform test:\n%s", b)
+	if err != nil {
+		t.Fatalf("terraform test failed: %v", err)
+	}
+	return tg, ws.Dir, b
+}
+
+// expectJobsEnded reports every batch job of the emulator that `terraform test` left active.
+func expectJobsEnded(t *testing.T, tg *acctest.Target) {
+	t.Helper()
 	for _, job := range tg.Emulator.Jobs() {
 		if job.State != "dead" && job.State != "success" {
 			t.Errorf("terraform test left job %s %s", job.ID, job.State)
@@ -320,23 +343,11 @@ func terraformTestCLI(t *testing.T) string {
 // written: a failed job recorded with wait_for = "finished", and a postcondition caught by
 // expect_failures.
 func TestGuide_testingPatterns(t *testing.T) {
-	tf := terraformTestCLI(t)
-	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	ws := acctest.NewWorkspace(t, tg, tf, nil)
-	ws.Dir, _ = filepath.Abs(filepath.Join(examplesDir, "guides", "testing"))
-	b, err := ws.Command(nil, "test", "-no-color").CombinedOutput()
-	t.Logf("terraform test:\n%s", b)
-	if err != nil {
-		t.Fatalf("terraform test failed: %v", err)
-	}
+	tg, _, b := terraformTestIn(t, "guides", "testing")
 	if !regexp.MustCompile(`Success! 4 passed, 0 failed`).Match(b) {
 		t.Errorf("expected all 4 runs to pass")
 	}
-	for _, job := range tg.Emulator.Jobs() {
-		if job.State != "dead" && job.State != "success" {
-			t.Errorf("terraform test left job %s %s", job.ID, job.State)
-		}
-	}
+	expectJobsEnded(t, tg)
 }
 
 // import.sh and import-by-string-id.tf adopt a statement submitted earlier: the import plans
@@ -345,15 +356,8 @@ func TestAccExamples_sqlImport(t *testing.T) {
 	opts := acctest.FastJobs()
 	opts.SQLRun = 100 * time.Millisecond
 	tg := acctest.NewEmulator(t, opts)
-	resourceTF := readExample(t, "resources/dli_sql_job/resource.tf")
 	exampleID := "8ecb0777-9c70-4529-9935-29ea0946039c"
-	if sh := readExample(t, "resources/dli_sql_job/import.sh"); !strings.Contains(sh, "terraform import dli_sql_job.load "+exampleID) {
-		t.Fatalf("import.sh does not show the import command: %s", sh)
-	}
-	importTF := readExample(t, "resources/dli_sql_job/import-by-string-id.tf")
-	if !strings.Contains(importTF, exampleID) {
-		t.Fatal("import-by-string-id.tf does not carry the example ID")
-	}
+	resourceTF, importTF := importExamples(t, "dli_sql_job", "load", exampleID)
 	// Run the statements, then forget them in Terraform (they are finished: nothing is cancelled).
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
@@ -370,11 +374,9 @@ func TestAccExamples_sqlImport(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: tg.ProviderConfig() + loadOnly + strings.Replace(importTF, exampleID, id, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					// Only provider-side arguments (timeouts, triggers) change; nothing is re-run.
-					plancheck.ExpectResourceAction("dli_sql_job.load", plancheck.ResourceActionUpdate),
-				}},
+				// Only provider-side arguments (timeouts, triggers) change; nothing is re-run.
+				Config:           tg.ProviderConfig() + loadOnly + strings.Replace(importTF, exampleID, id, 1),
+				ConfigPlanChecks: plannedUpdate("dli_sql_job.load"),
 				ConfigStateChecks: checks(
 					stateIs("dli_sql_job.load", "id", knownvalue.StringExact(id)),
 				),

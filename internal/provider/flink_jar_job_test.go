@@ -45,7 +45,7 @@ func TestAccFlinkJarJob_basic(t *testing.T) {
 				Config: flinkJarConfig(tg, name, "obs://dli-demo/jobs/stream-1.0.jar", extra),
 				ConfigStateChecks: checks(
 					stateIs(flinkJarAddress, "status", knownvalue.StringExact("job_running")),
-					statecheck.ExpectKnownValue(flinkJarAddress, tfjsonpath.New("entrypoint_args"),
+					stateIs(flinkJarAddress, "entrypoint_args",
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("--topic"), knownvalue.StringExact("orders")})),
 				),
 				Check: captureIDOf(flinkJarAddress, &id),

@@ -16,15 +16,8 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// flinkClient is an API client on the target, for changes made "outside Terraform".
-func flinkClient(t *testing.T, tg *acctest.Target) *client.Client {
-	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+// flinkClient is the Flink tests' name for apiClient.
+var flinkClient = apiClient
 
 // desired_state pauses a streaming job with a savepoint and resumes it from there.
 func TestAccFlinkSQLJob_desiredState(t *testing.T) {
@@ -89,10 +82,8 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(flinkSQLAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))}},
+				Config:           cfg,
+				ConfigPlanChecks: plannedUpdate(flinkSQLAddress, plancheck.ExpectUnknownValue(flinkSQLAddress, tfjsonpath.New("status"))),
 				ConfigStateChecks: checks(
 					stateIs(flinkSQLAddress, "status", knownvalue.StringExact("job_running"))),
 			},

@@ -17,7 +17,7 @@ import (
 // submitSQLByHand submits a SQL job that runs for 10 minutes, outside Terraform.
 func submitSQLByHand(t *testing.T, tg *acctest.Target, sql string) string {
 	t.Helper()
-	sub, err := sqlClient(t, tg).CreateSQLJob(context.Background(), &client.CreateSQLJobRequest{SQL: sql, Queue: tg.Queue,
+	sub, err := apiClient(t, tg).CreateSQLJob(context.Background(), &client.CreateSQLJobRequest{SQL: sql, Queue: tg.Queue,
 		Conf: map[string]string{"emulator.run_duration": "10m"}})
 	if err != nil {
 		t.Fatal(err)

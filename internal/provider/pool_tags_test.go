@@ -42,10 +42,8 @@ func TestAccElasticResourcePool_tagsInPlace(t *testing.T) {
 				},
 			},
 			{
-				Config: poolConfig(tg, name, 64, 128, `  tags = { team = "etl", cost = "2", env = "prod" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(poolAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           poolConfig(tg, name, 64, 128, `  tags = { team = "etl", cost = "2", env = "prod" }`),
+				ConfigPlanChecks: plannedUpdate(poolAddress),
 				Check: func(*terraform.State) error {
 					var changes []string
 					for _, r := range tg.Requests("POST") {
@@ -80,7 +78,7 @@ func TestAccElasticResourcePool_tagsInPlace(t *testing.T) {
 			{
 				Config: poolConfig(tg, name, 64, 128, `  tags = { team = "etl", cost = "2", env = "prod" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("tags"), knownvalue.MapSizeExact(3)),
+					stateIs(poolAddress, "tags", knownvalue.MapSizeExact(3)),
 				},
 			},
 			{ResourceName: poolAddress, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
@@ -138,12 +136,10 @@ resource "dli_queue" "test" {
 		Steps: []resource.TestStep{
 			{Config: config("")},
 			{
-				Config: config(inPool("one")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(inPool("one")),
+				ConfigPlanChecks: plannedUpdate(queueAddress),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("elastic_resource_pool"), knownvalue.StringExact(pool1)),
+					stateIs(queueAddress, "elastic_resource_pool", knownvalue.StringExact(pool1)),
 					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("scaling_policies").AtSliceIndex(0).AtMapKey("max_cu"), knownvalue.Int64Exact(64)),
 				},
 				Check: func(*terraform.State) error {
@@ -166,15 +162,13 @@ resource "dli_queue" "test" {
 				// The pool's state shows its new queue after a refresh.
 				Config: config(inPool("one")),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dli_elastic_resource_pool.one", tfjsonpath.New("queues"),
+					stateIs("dli_elastic_resource_pool.one", "queues",
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(queue)})),
 				},
 			},
 			{
-				Config: config(inPool("two")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionReplace),
-				}},
+				Config:           config(inPool("two")),
+				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionReplace),
 				Check: func(*terraform.State) error {
 					if qs, err := queuesOf(pool2); err != nil || !slices.Contains(qs, queue) {
 						return fmt.Errorf("queues of %s: %v (%v), want %s", pool2, qs, err, queue)
@@ -186,12 +180,10 @@ resource "dli_queue" "test" {
 				},
 			},
 			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionReplace),
-				}},
+				Config:           config(""),
+				ConfigPlanChecks: plannedAction(queueAddress, plancheck.ResourceActionReplace),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("elastic_resource_pool"), knownvalue.Null()),
+					stateIs(queueAddress, "elastic_resource_pool", knownvalue.Null()),
 				},
 			},
 		},

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -45,13 +44,7 @@ func withKeys(m *providerModel) {
 
 func TestResolveConfig_signInRules(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name     string
-		edit     func(*providerModel)
-		env      map[string]string
-		wantPath path.Path
-		wantText string
-	}{
+	checkConfigErrors(t, signInModel, []configErrorCase{
 		{"password without user name", func(m *providerModel) { withPassword(m); m.UserName = types.StringNull() }, nil,
 			path.Root("user_name"), "password is set but user_name is not (password from the provider block)"},
 		{"user name without password", func(m *providerModel) { withPassword(m); m.Password = types.StringNull() }, nil,
@@ -86,30 +79,7 @@ func TestResolveConfig_signInRules(t *testing.T) {
 			withKeys(m)
 			m.Region, m.Endpoint = types.StringNull(), types.StringValue("http://127.0.0.1:8787")
 		}, map[string]string{envProjectName: "cn-north-4"}, path.Root("project_id"), "project_id is required"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, known, diags := resolveConfig(signInModel(tt.edit), mapEnv(tt.env))
-			if !known {
-				t.Fatal("expected a known configuration")
-			}
-			if diags.ErrorsCount() != 1 {
-				t.Fatalf("want exactly one error, got %d: %v", diags.ErrorsCount(), diags)
-			}
-			d := diags.Errors()[0]
-			withPath, ok := d.(interface{ Path() path.Path })
-			if !ok || !withPath.Path().Equal(tt.wantPath) {
-				t.Errorf("error is on %v, want %v", d, tt.wantPath)
-			}
-			if !strings.Contains(d.Detail(), tt.wantText) {
-				t.Errorf("detail %q does not contain %q", d.Detail(), tt.wantText)
-			}
-			if strings.Contains(d.Detail(), "Correct-Horse-7") {
-				t.Errorf("detail shows the password: %q", d.Detail())
-			}
-		})
-	}
+	}, "Correct-Horse-7")
 }
 
 func TestResolveConfig_signInValid(t *testing.T) {
@@ -235,8 +205,7 @@ func TestSignInDiagnostic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := signInDiagnostic(tt.err)
-		withPath, ok := d.(interface{ Path() path.Path })
-		if !ok || !withPath.Path().Equal(tt.path) || d.Summary() != tt.summary || d.Detail() != tt.err.Error() {
+		if !diagOn(d, tt.path) || d.Summary() != tt.summary || d.Detail() != tt.err.Error() {
 			t.Errorf("%v: diagnostic %v", tt.err, d)
 		}
 	}

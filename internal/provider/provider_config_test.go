@@ -4,32 +4,77 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// configErrorCase is a configuration (a base model, edited, and the environment) with one
+// error, on wantPath, whose detail holds wantText.
+type configErrorCase struct {
+	name     string
+	edit     func(*providerModel)
+	env      map[string]string
+	wantPath path.Path
+	wantText string
+}
+
+// checkConfigErrors runs each case on the model base(edit) as a parallel subtest; no detail
+// may show any of notShown.
+func checkConfigErrors(t *testing.T, base func(edit func(*providerModel)) providerModel, tests []configErrorCase, notShown ...string) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := oneConfigError(t, base(tt.edit), tt.env, tt.wantPath)
+			if !strings.Contains(d.Detail(), tt.wantText) {
+				t.Errorf("detail %q does not contain %q", d.Detail(), tt.wantText)
+			}
+			for _, secret := range notShown {
+				if strings.Contains(d.Detail(), secret) {
+					t.Errorf("detail shows a secret: %q", d.Detail())
+				}
+			}
+		})
+	}
+}
+
+// oneConfigError resolves a configuration that must be known and hold exactly one error, on
+// the attribute at want, and returns that error.
+func oneConfigError(t *testing.T, m providerModel, env map[string]string, want path.Path) diag.Diagnostic {
+	t.Helper()
+	_, known, diags := resolveConfig(m, mapEnv(env))
+	if !known {
+		t.Fatal("expected a known configuration")
+	}
+	if diags.ErrorsCount() != 1 {
+		t.Fatalf("want exactly one error, got %d: %v", diags.ErrorsCount(), diags)
+	}
+	d := diags.Errors()[0]
+	if !diagOn(d, want) {
+		t.Errorf("error is on %v, want %v", d, want)
+	}
+	return d
+}
+
+// diagOn tells whether the diagnostic is attached to the attribute at p.
+func diagOn(d diag.Diagnostic, p path.Path) bool {
+	withPath, ok := d.(interface{ Path() path.Path })
+	return ok && withPath.Path().Equal(p)
+}
+
+// keyPairModel: region cn-north-4, a project ID and an AK/SK pair, edited.
+func keyPairModel(edit func(*providerModel)) providerModel {
+	m := nullModel()
+	m.Region, m.ProjectID = types.StringValue("cn-north-4"), types.StringValue("0123456789abcdef0123456789abcdef")
+	m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK")
+	edit(&m)
+	return m
+}
+
 func TestResolveConfig_rules(t *testing.T) {
 	t.Parallel()
-	valid := func() providerModel {
-		return providerModel{
-			Region:        types.StringValue("cn-north-4"),
-			ProjectID:     types.StringValue("0123456789abcdef0123456789abcdef"),
-			AccessKey:     types.StringValue("AK"),
-			SecretKey:     types.StringValue("SK"),
-			SecurityToken: types.StringNull(),
-			AuthToken:     types.StringNull(),
-			Endpoint:      types.StringNull(),
-			Insecure:      types.BoolNull(),
-			MaxRetries:    types.Int64Null(),
-		}
-	}
-	tests := []struct {
-		name     string
-		edit     func(*providerModel)
-		env      map[string]string
-		wantPath path.Path
-		wantText string
-	}{
+	checkConfigErrors(t, keyPairModel, []configErrorCase{
 		{"no credentials at all", func(m *providerModel) { m.AccessKey, m.SecretKey = types.StringNull(), types.StringNull() }, nil,
 			path.Root("access_key"), "No credentials were found"},
 		{"access key without secret key", func(m *providerModel) { m.SecretKey = types.StringNull() }, nil,
@@ -76,41 +121,20 @@ func TestResolveConfig_rules(t *testing.T) {
 			path.Root("max_retries"), "whole number between 0 and 20"},
 		{"bad HW_INSECURE", func(*providerModel) {}, map[string]string{envInsecure: "perhaps"},
 			path.Root("insecure"), "must be true or false"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			m := valid()
-			tt.edit(&m)
-			_, known, diags := resolveConfig(m, mapEnv(tt.env))
-			if !known {
-				t.Fatal("expected a known configuration")
-			}
-			if diags.ErrorsCount() != 1 {
-				t.Fatalf("want exactly one error, got %d: %v", diags.ErrorsCount(), diags)
-			}
-			d := diags.Errors()[0]
-			withPath, ok := d.(interface{ Path() path.Path })
-			if !ok || !withPath.Path().Equal(tt.wantPath) {
-				t.Errorf("error is on %v, want %v", d, tt.wantPath)
-			}
-			if !strings.Contains(d.Detail(), tt.wantText) {
-				t.Errorf("detail %q does not contain %q", d.Detail(), tt.wantText)
-			}
-		})
-	}
+	})
 }
 
 func TestResolveConfig_valid(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
+	type validCase struct {
 		name         string
 		model        providerModel
 		env          map[string]string
 		wantEndpoint string
 		wantRetries  int
 		wantAuth     string // "token", "aksk" or "temporary-aksk"; empty: not checked
-	}{
+	}
+	tests := []validCase{
 		{
 			name:         "everything from the environment",
 			model:        nullModel(),
@@ -158,14 +182,7 @@ func TestResolveConfig_valid(t *testing.T) {
 		edit(&m)
 		return m
 	}
-	tests = append(tests, []struct {
-		name         string
-		model        providerModel
-		env          map[string]string
-		wantEndpoint string
-		wantRetries  int
-		wantAuth     string
-	}{
+	tests = append(tests, []validCase{
 		// Credentials in the provider block beat another method that only comes from the environment.
 		{"token in the block, key pair in the environment", block(func(m *providerModel) { m.AuthToken = types.StringValue("tok") }),
 			map[string]string{envAccessKey: "AK", envSecretKey: "SK", envSecurityToken: "ST"}, "http://127.0.0.1:8787", defaultMaxRetries, "token"},
@@ -258,18 +275,7 @@ func TestResolveConfig_clientRulesOnTheArgument(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := nullModel()
-			m.Region, m.ProjectID = types.StringValue("cn-north-4"), types.StringValue("p1")
-			m.AccessKey, m.SecretKey = types.StringValue("AK"), types.StringValue("SK")
-			tt.edit(&m)
-			_, known, diags := resolveConfig(m, mapEnv(tt.env))
-			if !known || diags.ErrorsCount() != 1 {
-				t.Fatalf("want one error (known=%v), got %v", known, diags)
-			}
-			d := diags.Errors()[0]
-			if withPath, ok := d.(interface{ Path() path.Path }); !ok || !withPath.Path().Equal(tt.wantPath) {
-				t.Errorf("error is on %v, want %v", d, tt.wantPath)
-			}
+			d := oneConfigError(t, keyPairModel(tt.edit), tt.env, tt.wantPath)
 			for _, want := range tt.wantText {
 				if !strings.Contains(d.Detail(), want) {
 					t.Errorf("detail %q does not contain %q", d.Detail(), want)

@@ -14,10 +14,7 @@ import (
 // DLI refuses to delete a queue with running jobs; the error destroy shows names them.
 func TestQueueDeleteRefusalNamesJobs(t *testing.T) {
 	tg := acctest.NewEmulator(t, emulator.Options{JobRun: time.Hour, Queues: []string{"busy"}})
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClient(t, tg)
 	ctx := context.Background()
 	job, err := c.CreateBatchJob(ctx, &client.CreateBatchJobRequest{Queue: "busy", File: "obs://b/app.jar"})
 	if err != nil {

@@ -151,20 +151,13 @@ func TestAccQueue_lifeCycle(t *testing.T) {
 func TestAccQueue_importBlockPlansClean(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := queueName("tf_acc_imp")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	if _, err := c.CreateQueue(context.Background(), client.CreateQueueRequest{Name: name, Type: "sql", CUCount: 64, Engine: "spark"}); err != nil {
 		t.Fatal(err)
 	}
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  id = %[1]q
-}
+	config := tg.ProviderConfig() + importByID(queueAddress, name) + fmt.Sprintf(`
 resource "dli_queue" "test" {
-  name     = %[1]q
+  name     = %q
   cu_count = 64
   engine   = "spark"
 }

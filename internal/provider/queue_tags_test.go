@@ -34,10 +34,7 @@ func tagCalls(tg *acctest.Target) []string {
 // tagsOn reads an object's tags through the client (as the console shows them).
 func tagsOn(t *testing.T, tg *acctest.Target, typ client.TagResourceType, id string) map[string]string {
 	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	tags, err := c.GetTags(context.Background(), client.TagTarget{Type: typ, ID: id})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +79,7 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 			{
 				Config: config(`  tags = { team = "etl", env = "dev", keep = "1" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+					stateIs(queueAddress, "tags", knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("etl"), "env": knownvalue.StringExact("dev"), "keep": knownvalue.StringExact("1")})),
 				},
 				Check: func(*terraform.State) error {
@@ -106,10 +103,8 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				},
 			},
 			{
-				Config: config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
+				ConfigPlanChecks: plannedUpdate(queueAddress),
 				Check: func(*terraform.State) error {
 					calls := tagCalls(tg)
 					changes := []string{}
@@ -136,11 +131,8 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				PreConfig: func() {
 					setTagsOutside(t, tg, client.TagQueue, name, map[string]string{"cost": ""}, map[string]string{"team": "ops", "extra": "x"})
 				},
-				Config: config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapSizeExact(3)),
-				}},
+				Config:           config(`  tags = { team = "bi", cost = "42", keep = "1" }`),
+				ConfigPlanChecks: plannedUpdate(queueAddress, plancheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.MapSizeExact(3))),
 				Check: func(*terraform.State) error {
 					wantTags(t, tagsOn(t, tg, client.TagQueue, name), map[string]string{"team": "bi", "cost": "42", "keep": "1"})
 					return nil
@@ -153,12 +145,10 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionUpdate),
-				}},
+				Config:           config(""),
+				ConfigPlanChecks: plannedUpdate(queueAddress),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags"), knownvalue.Null()),
+					stateIs(queueAddress, "tags", knownvalue.Null()),
 				},
 				Check: func(*terraform.State) error {
 					wantTags(t, tagsOn(t, tg, client.TagQueue, name), map[string]string{})
@@ -174,10 +164,7 @@ func TestAccQueue_tagsInPlace(t *testing.T) {
 func TestAccQueue_importTaggedPlansEmpty(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	queue, pool := queueName("tf_acc_qimp"), queueName("tf_acc_pimp")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	ctx := context.Background()
 	if _, err := c.CreatePool(ctx, client.CreatePoolRequest{Name: pool, MinCU: 64, MaxCU: 64, Tags: map[string]string{"cost": "7"}}); err != nil {
 		t.Fatal(err)
@@ -189,40 +176,24 @@ func TestAccQueue_importTaggedPlansEmpty(t *testing.T) {
 		Tags: map[string]string{"team": "etl", "env": "dev"}}); err != nil {
 		t.Fatal(err)
 	}
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  id = %[1]q
-}
-resource "dli_queue" "test" {
-  name     = %[1]q
-  type     = "general"
-  cu_count = 16
-  tags     = { team = "etl", env = "dev" }
-}
-import {
-  to = dli_elastic_resource_pool.test
-  id = %[2]q
-}
+	config := queueConfig(tg, queue, 16, `  tags = { team = "etl", env = "dev" }`) + importByID(queueAddress, queue) +
+		importByID(poolAddress, pool) + fmt.Sprintf(`
 resource "dli_elastic_resource_pool" "test" {
-  name   = %[2]q
+  name   = %q
   min_cu = 64
   max_cu = 64
   tags   = { cost = "7" }
 }
-`, queue, pool)
+`, pool)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             checkQueuesGone(tg),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(queueAddress, plancheck.ResourceActionNoop),
-				plancheck.ExpectResourceAction(poolAddress, plancheck.ResourceActionNoop),
-			}},
+			Config:           config,
+			ConfigPlanChecks: plannedEach(plancheck.ResourceActionNoop, queueAddress, poolAddress),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(queueAddress, tfjsonpath.New("tags").AtMapKey("team"), knownvalue.StringExact("etl")),
-				statecheck.ExpectKnownValue(poolAddress, tfjsonpath.New("tags").AtMapKey("cost"), knownvalue.StringExact("7")),
+				stateKeyIs(queueAddress, "tags", "team", knownvalue.StringExact("etl")),
+				stateKeyIs(poolAddress, "tags", "cost", knownvalue.StringExact("7")),
 			},
 		}},
 	})

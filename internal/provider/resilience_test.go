@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,30 +98,9 @@ func (s *stateTracker) observe(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes struct {
-					ID string `json:"id"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
-		t.Fatalf("terraform.tfstate: %v", err)
-	}
-	var ids []string
-	for _, r := range st.Resources {
-		if r.Type != s.resourceType {
-			continue
-		}
-		for _, in := range r.Instances {
-			if in.Attributes.ID != "" {
-				ids = append(ids, in.Attributes.ID)
-				s.seen[in.Attributes.ID] = true
-			}
-		}
+	ids := stateIDs(t, b, s.resourceType)
+	for _, id := range ids {
+		s.seen[id] = true
 	}
 	return ids
 }

@@ -72,10 +72,7 @@ func TestAccResources_identity(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tg := acctest.NewEmulator(t, acctest.FastJobs())
 			cfg := tc.config(tg)
-			var region knownvalue.Check = knownvalue.Null()
-			if tg.Region != "" {
-				region = knownvalue.StringExact(tg.Region)
-			}
+			region := identityRegion(tg)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -104,10 +101,7 @@ func TestAccResources_identity(t *testing.T) {
 func TestAccQueue_importByIdentity(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := queueName("tf_acc_idq")
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	var created string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -116,20 +110,21 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
+					var err error
 					created, err = c.CreateQueue(context.Background(), client.CreateQueueRequest{Name: name, Type: "general", CUCount: 16})
 					if err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config:      queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), `project_id = "ffffffffffffffffffffffffffffffff"`),
+				Config:      queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, strings.ToUpper(name), `project_id = "ffffffffffffffffffffffffffffffff"`),
 				ExpectError: wrapped(`names project_id "ffffffffffffffffffffffffffffffff", but the provider is configured for`),
 			},
 			{
-				Config:      queueConfig(tg, name, 16, "") + importQueueIdentity("no/such queue", ""),
+				Config:      queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, "no/such queue", ""),
 				ExpectError: wrapped(`Import needs the name of a DLI queue \(letters, digits and '_'\); got "no/such queue"`),
 			},
 			{
-				Config:           queueConfig(tg, name, 16, "") + importQueueIdentity(strings.ToUpper(name), ""),
+				Config:           queueConfig(tg, name, 16, "") + importByIdentity(queueAddress, strings.ToUpper(name), ""),
 				ConfigPlanChecks: plannedNoop(queueAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(queueAddress, tfjsonpath.New("id"), knownvalue.StringExact(name)),
@@ -148,18 +143,6 @@ func TestAccQueue_importByIdentity(t *testing.T) {
 	}
 }
 
-func importQueueIdentity(id, extra string) string {
-	return fmt.Sprintf(`
-import {
-  to = dli_queue.test
-  identity = {
-    id = %q
-    %s
-  }
-}
-`, id, extra)
-}
-
 func flinkDestroyCheck(tg *acctest.Target) resource.TestCheckFunc { return checkFlinkDestroyed(tg) }
 
 // A running job has an identity (id, plus project and region from the provider); an import
@@ -167,10 +150,7 @@ func flinkDestroyCheck(tg *acctest.Target) resource.TestCheckFunc { return check
 func TestAccBatchJob_identity(t *testing.T) {
 	tg := acctest.NewTarget(t, acctest.FastJobs())
 	cfg := jobConfig(tg, acctest.JobName(t), `  conf = { "emulator.run_duration" = "10m" }`)
-	var region knownvalue.Check = knownvalue.Null()
-	if tg.Region != "" {
-		region = knownvalue.StringExact(tg.Region)
-	}
+	region := identityRegion(tg)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -218,11 +198,11 @@ func TestAccBatchJob_importByIdentity(t *testing.T) {
 		CheckDestroy:             tg.CheckDestroyCancelled,
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg + importIdentity(id, fmt.Sprintf("project_id = %q", otherProject)),
+				Config:      cfg + importByIdentity(jobAddress, id, fmt.Sprintf("project_id = %q", otherProject)),
 				ExpectError: wrapped(fmt.Sprintf(`names project_id %q, but the provider is configured for %q`, otherProject, tg.ProjectID)),
 			},
 			{
-				Config:           cfg + importIdentity(id, ""),
+				Config:           cfg + importByIdentity(jobAddress, id, ""),
 				ConfigPlanChecks: plannedNoop(jobAddress),
 				ConfigStateChecks: checks(
 					statecheck.ExpectIdentityValue(jobAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
@@ -254,14 +234,29 @@ func submitOutsideTerraform(t *testing.T, tg *acctest.Target, args string, check
 	return id
 }
 
-func importIdentity(id, extra string) string {
+// identityRegion is the region an identity records: the provider's, or null without one.
+func identityRegion(tg *acctest.Target) knownvalue.Check {
+	if tg.Region == "" {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(tg.Region)
+}
+
+// importByIdentity is an import block adopting, at address, the object whose identity has id
+// and the extra identity attributes.
+func importByIdentity(address, id, extra string) string {
 	return fmt.Sprintf(`
 import {
-  to = dli_batch_job.test
+  to = %s
   identity = {
     id = %q
     %s
   }
 }
-`, id, extra)
+`, address, id, extra)
+}
+
+// importByID is an import block adopting, at address, the object of that ID (or name).
+func importByID(address, id string) string {
+	return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", address, id)
 }

@@ -127,10 +127,7 @@ func TestAccListResources_generateConfigAdopts(t *testing.T) {
 // job as an import reads it.
 func TestAccSQLJobList_query(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tg)
 	var first string
 	for i := 0; i < 103; i++ {
 		sub, err := c.CreateSQLJob(context.Background(), &client.CreateSQLJobRequest{SQL: fmt.Sprintf("SELECT %d", i), Queue: tg.Queue,
@@ -192,27 +189,6 @@ list "dli_sql_job" "one" {
 			},
 		},
 	})
-}
-
-// submitByHand submits n jobs named prefix-000... straight through the client, as a job started
-// outside Terraform; conf is the conf of each.
-func submitByHand(t *testing.T, tg *acctest.Target, queue, prefix string, n int, conf map[string]string) []string {
-	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := make([]string, 0, n)
-	for i := 0; i < n; i++ {
-		job, err := c.CreateBatchJob(context.Background(), &client.CreateBatchJobRequest{
-			Queue: queue, File: tg.File, Name: fmt.Sprintf("%s-%03d", prefix, i), ClassName: "org.apache.spark.examples.SparkPi", Conf: conf,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, job.ID)
-	}
-	return ids
 }
 
 // terraform query finds jobs with each filter of dli_batch_jobs, across pages (DLI returns at

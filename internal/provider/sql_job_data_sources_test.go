@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,22 +15,6 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
-
-// submitSQLJobs submits n statements directly through the API, outside Terraform.
-func submitSQLJobs(t *testing.T, tg *acctest.Target, n int, req client.CreateSQLJobRequest) []string {
-	t.Helper()
-	c := sqlClient(t, tg)
-	ids := make([]string, 0, n)
-	for i := 0; i < n; i++ {
-		r := req
-		sub, err := c.CreateSQLJob(context.Background(), &r)
-		if err != nil {
-			t.Fatalf("submitting statement %d: %v", i, err)
-		}
-		ids = append(ids, sub.ID)
-	}
-	return ids
-}
 
 // dli_sql_jobs follows every page and applies each filter; dli_sql_job reads one job with its
 // arguments; dli_sql_job_result turns a query's answer into columns and rows.

@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -55,12 +53,7 @@ func TestCountStatements(t *testing.T) {
 func TestSQLValidators(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", 129)
-	tests := []struct {
-		name  string
-		v     validator.String
-		value string
-		want  string // "" when valid
-	}{
+	checkStringValidators(t, []stringValidatorCase{
 		{"statement", sqlStatementValidator(), "INSERT INTO t SELECT 1;", ""},
 		{"empty statement", sqlStatementValidator(), " \n ", "must hold exactly one SQL statement"},
 		{"two statements", sqlStatementValidator(), "DROP TABLE a; DROP TABLE b", "use one dli_sql_job per statement"},
@@ -84,27 +77,10 @@ func TestSQLValidators(t *testing.T) {
 		{"tag value too long", tagValueValidator(), strings.Repeat("v", 256), "at most 255"},
 		{"SQL job ID", sqlJobIDValidator(), "8ecb0777-9c70-4529-9935-29ea0946039c", ""},
 		{"bad SQL job ID", sqlJobIDValidator(), "../jobs", "must be a DLI SQL job ID"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			req := validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(tt.value)}
-			resp := &validator.StringResponse{}
-			tt.v.ValidateString(context.Background(), req, resp)
-			switch {
-			case tt.want == "" && resp.Diagnostics.HasError():
-				t.Errorf("%q refused: %v", tt.value, resp.Diagnostics)
-			case tt.want != "" && (!resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), tt.want)):
-				t.Errorf("%q: diagnostics %v, want %q", tt.value, resp.Diagnostics, tt.want)
-			}
-		})
-	}
+	})
 	// A statement or conf value is never quoted in a message: it may hold a password.
-	resp := &validator.StringResponse{}
-	sqlStatementValidator().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("sql"),
-		ConfigValue: types.StringValue("SET pw='hunter2'; SELECT 1")}, resp)
-	if !resp.Diagnostics.HasError() || strings.Contains(fmt.Sprint(resp.Diagnostics), "hunter2") {
-		t.Errorf("statement diagnostics %v", resp.Diagnostics)
+	if diags := validateString(sqlStatementValidator(), "sql", "SET pw='hunter2'; SELECT 1"); !diags.HasError() || strings.Contains(fmt.Sprint(diags), "hunter2") {
+		t.Errorf("statement diagnostics %v", diags)
 	}
 }
 

@@ -28,21 +28,12 @@ resource "dli_sql_job" "test" {
 `, body)
 }
 
-func sqlClient(t *testing.T, tg *acctest.Target) *client.Client {
-	t.Helper()
-	c, err := tg.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // sqlJobNow reads a job through the API (the emulator's own view of it).
 func sqlJobNow(t *testing.T, tg *acctest.Target, id string) *client.SQLJob {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	j, err := sqlClient(t, tg).GetSQLJob(ctx, id)
+	j, err := apiClient(t, tg).GetSQLJob(ctx, id)
 	if err != nil {
 		t.Fatalf("reading SQL job %s: %v", id, err)
 	}
@@ -55,7 +46,7 @@ func allSQLJobs(t *testing.T, tg *acctest.Target) []client.SQLJob {
 	a, b, c := tg.Emulator.Faults()
 	tg.Emulator.SetFaults(0, 0, 0)
 	defer tg.Emulator.SetFaults(a, b, c)
-	jobs, err := sqlClient(t, tg).ListSQLJobs(context.Background(), client.SQLListOptions{})
+	jobs, err := apiClient(t, tg).ListSQLJobs(context.Background(), client.SQLListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +235,7 @@ func TestAccSQLJob_cancelledOutsideIsDrift(t *testing.T) {
 			{Config: config, Check: captureIDOf(sqlAddress, &id)},
 			{
 				PreConfig: func() {
-					if err := sqlClient(t, tg).CancelSQLJob(context.Background(), id); err != nil {
+					if err := apiClient(t, tg).CancelSQLJob(context.Background(), id); err != nil {
 						t.Fatal(err)
 					}
 					waitForSQLStatus(t, tg, &id, client.SQLStatusCancelled)()

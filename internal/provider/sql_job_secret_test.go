@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -16,22 +15,14 @@ func TestAccSQLJob_secretConfNeverShown(t *testing.T) {
 	cliAtLeast(t, "1.11.0", true)
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	value := "pw-Shown-" + randomHex(t)
-	cfg := requiredDLI + fmt.Sprintf(`
+	ws := secretWorkspace(t, tg, requiredDLI+fmt.Sprintf(`
 resource "dli_sql_job" "secret" {
   sql         = "INSERT INTO accounts SELECT * FROM staging"
   queue       = %q
   conf        = { "emulator.outcome" = "failed" }
   secret_conf = { %q = var.password }
 }
-
-variable "password" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-`, tg.Queue, sqlSecretKey)
-	ws := cliWorkspace(t, tg, cfg)
-	ws.Env = append(ws.Env, "TF_VAR_password="+value)
+`, tg.Queue, sqlSecretKey), value)
 	applyLog, state := secretNeverShown(t, ws, value, "the failed statement", func(out string) bool {
 		return strings.Contains(out, "FAILED")
 	})
@@ -39,19 +30,11 @@ variable "password" {
 		t.Error("the TRACE log of apply has no request body entry: the check would prove nothing")
 	}
 	// The check proves something only if DLI got the secret.
-	var st struct {
-		Resources []struct {
-			Instances []struct {
-				Attributes struct {
-					ID string `json:"id"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
+	ids := stateIDs(t, state, "")
+	if len(ids) != 1 {
+		t.Fatalf("state holds no single job (%d IDs)", len(ids))
 	}
-	if err := json.Unmarshal(state, &st); err != nil || len(st.Resources) != 1 || len(st.Resources[0].Instances) != 1 {
-		t.Fatalf("state holds no single job (%v)", err)
-	}
-	if got := sqlJobNow(t, tg, st.Resources[0].Instances[0].Attributes.ID).Conf[sqlSecretKey]; got != value {
+	if got := sqlJobNow(t, tg, ids[0]).Conf[sqlSecretKey]; got != value {
 		t.Error("DLI did not get the secret")
 	}
 	ws.Run(t, "destroy", "-auto-approve", "-no-color")

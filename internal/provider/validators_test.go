@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,12 +17,7 @@ import (
 
 func TestValidators(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		v     validator.String
-		value string
-		want  string // "" when valid
-	}{
+	checkStringValidators(t, []stringValidatorCase{
 		{"batch ID", batchJobIDValidator(), "0a324461-d9d9-45da-a52a-3b3c7a3d809e", ""},
 		{"batch ID traversal", batchJobIDValidator(), "../queues", "must be a DLI batch job ID"},
 		{"blank", notBlankValidator(), " \t", "must not be empty or only white space"},
@@ -42,21 +38,40 @@ func TestValidators(t *testing.T) {
 		{"regex", regexValidator(), "^etl-", ""},
 		{"timestamp", rfc3339Validator(), "2026-11-01T00:00:00Z", ""},
 		{"bad timestamp", rfc3339Validator(), "yesterday", "must be an RFC 3339 timestamp"},
-	}
+	})
+}
+
+// stringValidatorCase is one value given to a string validator; want is a phrase of the
+// first error's detail, "" when the value is valid.
+type stringValidatorCase struct {
+	name  string
+	v     validator.String
+	value string
+	want  string
+}
+
+// checkStringValidators runs each case as a parallel subtest.
+func checkStringValidators(t *testing.T, tests []stringValidatorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			req := validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(tt.value)}
-			resp := &validator.StringResponse{}
-			tt.v.ValidateString(context.Background(), req, resp)
+			diags := validateString(tt.v, "x", tt.value)
 			switch {
-			case tt.want == "" && resp.Diagnostics.HasError():
-				t.Errorf("%q refused: %v", tt.value, resp.Diagnostics)
-			case tt.want != "" && (!resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), tt.want)):
-				t.Errorf("%q: diagnostics %v, want %q", tt.value, resp.Diagnostics, tt.want)
+			case tt.want == "" && diags.HasError():
+				t.Errorf("%q refused: %v", tt.value, diags)
+			case tt.want != "" && (!diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), tt.want)):
+				t.Errorf("%q: diagnostics %v, want %q", tt.value, diags, tt.want)
 			}
 		})
 	}
+}
+
+// validateString gives value, as the configuration of attribute, to the validator.
+func validateString(v validator.String, attribute, value string) diag.Diagnostics {
+	resp := &validator.StringResponse{}
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(attribute), ConfigValue: types.StringValue(value)}, resp)
+	return resp.Diagnostics
 }
 
 func newTestClient(t *testing.T, tg *acctest.Target) *client.Client {

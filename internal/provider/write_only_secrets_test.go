@@ -324,7 +324,7 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 		"sql": func(t *testing.T, tg *acctest.Target, value string) string {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			sub, err := sqlClient(t, tg).CreateSQLJob(ctx, &client.CreateSQLJobRequest{
+			sub, err := apiClient(t, tg).CreateSQLJob(ctx, &client.CreateSQLJobRequest{
 				SQL: "INSERT INTO sales_daily SELECT day, SUM(amount) FROM sales GROUP BY day", Queue: tg.Queue,
 				Conf: map[string]string{"spark.sql.shuffle.partitions": "8", sqlSecretKey: value, "spark.terraform.secretConfKeys": sqlSecretKey}})
 			if err != nil {
@@ -347,7 +347,7 @@ func TestAccWriteOnlySecret_importAdoptsVersion(t *testing.T) {
 				CheckDestroy:             destroyCheckOf(tg, k.address),
 				Steps: []resource.TestStep{
 					{
-						Config:           cfg + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", k.address, id),
+						Config:           cfg + importByID(k.address, id),
 						ConfigPlanChecks: plannedUpdate(k.address),
 						Check:            noSecretInState(value),
 					},

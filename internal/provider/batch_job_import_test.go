@@ -2,34 +2,17 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dli-tf/terraform-provider-dli/internal/acctest"
 )
 
-// wait_for = "finished" records a dead job without an error, so a test can assert the failure.
-func TestAccBatchJob_waitForFinishedRecordsDead(t *testing.T) {
-	tg := acctest.NewTarget(t, acctest.FastJobs())
-	tg.RequireEmulator(t, "scripts the job to fail")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             tg.CheckNoDelete,
-		Steps: []resource.TestStep{{
-			Config: jobConfig(tg, acctest.JobName(t), `  wait_for = "finished"
-  conf     = { "emulator.outcome" = "dead", "emulator.run_duration" = "100ms" }`),
-			ConfigStateChecks: checks(
-				stateIs(jobAddress, "state", knownvalue.StringExact("dead")),
-				stateKeyIs(jobAddress, "conf", "emulator.outcome", knownvalue.StringExact("dead")),
-			),
-		}},
-	})
-}
+// Adopting jobs: import by command, import block and generated configuration.
 
 // everyArgument is a job with every kind of argument, conf included.
 const everyArgument = `
@@ -55,6 +38,63 @@ const everyArgument = `
   catalog_name    = "dli"
   execution_agency_urn = "dli_agency"
 `
+
+// Import by `import` block: a finished job with every kind of argument plans empty afterwards.
+func TestAccBatchJob_importBlockRoundTrip(t *testing.T) {
+	tg := acctest.NewTarget(t, acctest.FastJobs())
+	config := jobConfig(tg, acctest.JobName(t), everyArgument+`  wait_for = "success"`)
+	// wait_for only matters when submitting; an imported job records the default, so the import
+	// configuration leaves it out to plan a no-op.
+	importConfig := strings.Replace(config, `wait_for = "success"`, "", 1)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  captureID(&id),
+				ConfigStateChecks: checks(
+					stateIs(jobAddress, "state", knownvalue.StringExact("success")),
+					stateIs(jobAddress, "sc_type", knownvalue.StringExact("CUSTOMIZED")),
+				),
+			},
+			{
+				Config:          importConfig,
+				ResourceName:    jobAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				// The classic command as well, with every attribute compared.
+				Config:                  importConfig,
+				ResourceName:            jobAddress,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts", "wait_for"},
+			},
+		},
+	})
+}
+
+func TestAccBatchJob_importRejectsBadID(t *testing.T) {
+	tg := acctest.NewEmulator(t, acctest.FastJobs())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        jobConfig(tg, "imported", ""),
+				ResourceName:  jobAddress,
+				ImportState:   true,
+				ImportStateId: "../queues",
+				ExpectError:   wrapped(`Import needs the ID of a DLI batch job, a UUID`),
+			},
+		},
+	})
+	if n := len(tg.Requests("")); n != 0 {
+		t.Errorf("a malformed ID reached the API (%d requests)", n)
+	}
+}
 
 // Adoption by generated config: terraform plan -generate-config-out with an import block writes
 // every argument, conf included (it is not sensitive), and the import plans as a no-op.
@@ -83,15 +123,10 @@ func TestAccBatchJob_importWithExplicitDefaults(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	ids := submitJobs(t, tg, 1, tg.Queue, "adopted", nil)
 	waitForEmulatorState(t, tg, &ids[0], "success")()
-	config := tg.ProviderConfig() + fmt.Sprintf(`
-import {
-  to = dli_batch_job.test
-  id = %[1]q
-}
-
+	config := tg.ProviderConfig() + importByID(jobAddress, ids[0]) + fmt.Sprintf(`
 resource "dli_batch_job" "test" {
-  queue           = %[2]q
-  file            = %[3]q
+  queue           = %[1]q
+  file            = %[2]q
   name            = "adopted"
   auto_recovery   = false
   max_retry_times = 20
@@ -100,7 +135,7 @@ resource "dli_batch_job" "test" {
   conf            = {}
   resources       = []
 }
-`, ids[0], tg.Queue, tg.File)
+`, tg.Queue, tg.File)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
@@ -124,69 +159,4 @@ resource "dli_batch_job" "test" {
 	if n := tg.CountRequests("POST", "/batches"); n != 1 {
 		t.Errorf("%d submissions, want only the original one", n)
 	}
-}
-
-// Pointing the provider at another endpoint does not forget an active job the new location
-// does not know (nor submit it again there); pointing it back finds it.
-func TestAccBatchJob_locationChangeKeepsActiveJob(t *testing.T) {
-	home := acctest.NewEmulator(t, acctest.FastJobs())
-	elsewhere := acctest.NewEmulator(t, acctest.FastJobs())
-	name := acctest.JobName(t)
-	body := `  conf = { "emulator.run_duration" = "10m" }
-  wait_for = "running"`
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             home.CheckDestroyCancelled,
-		Steps: []resource.TestStep{
-			{Config: jobConfig(home, name, body)},
-			{
-				Config:      jobConfig(elsewhere, name, body),
-				ExpectError: wrapped(`(?s)Batch job not found at the provider's new location.*lives in project \S+ at ` + home.URL + `;.*terraform state rm`),
-			},
-			{
-				Config:           jobConfig(home, name, body),
-				ConfigPlanChecks: emptyPlan(),
-			},
-		},
-	})
-	if n := elsewhere.CountRequests("POST", "/batches"); n != 0 {
-		t.Errorf("the job was submitted again at the new location (%d submissions)", n)
-	}
-}
-
-func TestAccBatchJobsDataSource_namePrefixAndRegex(t *testing.T) {
-	tg := acctest.NewEmulator(t, acctest.FastJobs())
-	for _, name := range []string{"etl-daily", "etl-hourly", "report-daily"} {
-		submitJobs(t, tg, 1, tg.Queue, name, nil)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      tg.ProviderConfig() + "data \"dli_batch_jobs\" \"bad\" {\n  name_regex = \"(\"\n}\n",
-				PlanOnly:    true,
-				ExpectError: wrapped(`name_regex must be a valid regular expression`),
-			},
-			{
-				Config: tg.ProviderConfig() + `
-data "dli_batch_jobs" "etl" {
-  name_prefix = "etl-"
-}
-data "dli_batch_jobs" "daily" {
-  name_regex = "-daily$"
-}
-data "dli_batch_jobs" "etl_daily" {
-  name_prefix = "etl-"
-  name_regex  = "daily"
-}
-`,
-				ConfigStateChecks: checks(
-					stateIs("data.dli_batch_jobs.etl", "ids", knownvalue.ListSizeExact(2)),
-					stateIs("data.dli_batch_jobs.daily", "ids", knownvalue.ListSizeExact(2)),
-					statecheck.ExpectKnownValue("data.dli_batch_jobs.etl_daily", tfjsonpath.New("jobs").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("etl-daily")),
-					stateIs("data.dli_batch_jobs.etl_daily", "ids", knownvalue.ListSizeExact(1)),
-				),
-			},
-		},
-	})
 }
