@@ -16,8 +16,6 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-// flinkClient is the Flink tests' name for apiClient.
-var flinkClient = apiClient
 
 // desired_state pauses a streaming job with a savepoint and resumes it from there.
 func TestAccFlinkSQLJob_desiredState(t *testing.T) {
@@ -68,7 +66,7 @@ func TestAccFlinkSQLJob_drift(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := flinkName(t)
 	var id string
-	c := flinkClient(t, tg)
+	c := apiClient(t, tg)
 	ctx := context.Background()
 	cfg := flinkSQLConfig(tg, name, flinkSQL, "")
 	resource.ParallelTest(t, resource.TestCase{

@@ -59,7 +59,7 @@ func (w *callWindow) expect(step, id string, plan, apply []string) error {
 func TestAccFlinkSQLJob_updateCalls(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := flinkName(t)
-	c := flinkClient(t, tg)
+	c := apiClient(t, tg)
 	w := &callWindow{tg: tg}
 	var id string
 	storage := "  obs_bucket = \"dli-checkpoints\"\n  checkpoint_enabled = true\n"
@@ -174,7 +174,7 @@ func TestAccFlinkSQLJob_updateCalls(t *testing.T) {
 func TestAccFlinkSQLJob_updateWithoutRefresh(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
 	name := flinkName(t)
-	c := flinkClient(t, tg)
+	c := apiClient(t, tg)
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -23,7 +23,7 @@ import (
 // waits until it runs.
 func runFlinkOutsideTerraform(t *testing.T, tg *acctest.Target, name string, rc map[string]string) string {
 	t.Helper()
-	c := flinkClient(t, tg)
+	c := apiClient(t, tg)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	queue, sql, mode := tg.Queue, flinkSQL, "exclusive_cluster"
