@@ -16,7 +16,6 @@ import (
 	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
-
 // desired_state pauses a streaming job with a savepoint and resumes it from there.
 func TestAccFlinkSQLJob_desiredState(t *testing.T) {
 	tg := acctest.NewEmulator(t, acctest.FastJobs())
