@@ -217,7 +217,7 @@ func (a *flinkArgsModel) request(ctx context.Context, kind client.FlinkJobKind, 
 }
 
 // liveRequest sends only the changed arguments of flinkLive, for a job that keeps running.
-func (a *flinkArgsModel) liveRequest(ctx context.Context, kind client.FlinkJobKind, changed []string) *client.FlinkJobRequest {
+func (a *flinkArgsModel) liveRequest(kind client.FlinkJobKind, changed []string) *client.FlinkJobRequest {
 	r := &client.FlinkJobRequest{Kind: kind}
 	for _, name := range changed {
 		switch name {

@@ -140,7 +140,7 @@ func TestFlinkRequests_byMode(t *testing.T) {
 		t.Errorf("a full update does not clear what was removed: %+v", update)
 	}
 	m.SMNTopic, m.ResumeMaxNum = types.StringValue("alarms"), types.Int64Value(5)
-	live := m.liveRequest(ctx, client.FlinkSQL, []string{"smn_topic"})
+	live := m.liveRequest(client.FlinkSQL, []string{"smn_topic"})
 	want := &client.FlinkJobRequest{Kind: client.FlinkSQL, SMNTopic: ref("alarms")}
 	if !reflect.DeepEqual(live, want) {
 		t.Errorf("live request = %+v, want only smn_topic", live)

@@ -163,7 +163,7 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 		full.RuntimeConfig = withListedSecrets(flinkSecretKeysConfigKey, full.RuntimeConfig, secrets)
 		err = r.client.UpdateFlinkJob(ctx, id, full)
 	case len(live) > 0:
-		err = r.client.UpdateFlinkJob(ctx, id, pargs.liveRequest(ctx, r.kind.client, live))
+		err = r.client.UpdateFlinkJob(ctx, id, pargs.liveRequest(r.kind.client, live))
 	default:
 		sent = false
 	}
