@@ -6,8 +6,8 @@
 //
 // The generic files know no API collection: client.go and config.go (Config,
 // Validate, New), call.go (one call: API version, checked and escaped path
-// segments, execution, decoding), transport.go (retries, signing, the
-// per-attempt deadline), envelope.go (the {"is_success","message"} envelope),
+// segments, execution, decoding), transport.go (signing, the per-attempt
+// deadline), retry.go (what is retried, backoff, Retry-After), envelope.go (the {"is_success","message"} envelope),
 // errors.go (APIError, classification marks, generic predicates,
 // OutcomeUnknownError), wait.go (the generic poll), redact.go (allow-list
 // redaction and scrubbing) and signer.go. Each collection adds its own files,
