@@ -118,16 +118,11 @@ func (r *flinkJobResource[T, P]) Create(ctx context.Context, req resource.Create
 	id, args, set, st := p.parts()
 	timeout, diags := set.Timeouts.Create(ctx, defaultFlinkCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	secrets, diags := flinkSecretsFromConfig(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, secretValues(secrets)...), timeout)
+	ctx, cancel, secrets := withConfigSecrets(ctx, req.Config, timeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	creq := args.request(ctx, r.kind.client, forCreate)
 	p.fillKind(ctx, creq, forCreate)

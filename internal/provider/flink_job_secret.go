@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dli-tf/terraform-provider-dli/internal/client"
 )
 
 // Write-only Flink runtime configuration (Terraform 1.11 and later), as secret_conf of the
@@ -70,4 +73,18 @@ func flinkSecretsFromConfig(ctx context.Context, config tfsdk.Config) (map[strin
 // validateFlinkSecrets: see secretMap.validate.
 func validateFlinkSecrets(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	secretRuntimeConfig.validate(ctx, config, diags)
+}
+
+// withConfigSecrets is the context of a create or update: bounded by timeout, and scrubbing this
+// apply's secret_runtime_config values from everything the client logs or returns. With an
+// error already in diags it reads nothing; the caller still defers cancel.
+func withConfigSecrets(ctx context.Context, config tfsdk.Config, timeout time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc, map[string]string) {
+	var secrets map[string]string
+	if !diags.HasError() {
+		var ds diag.Diagnostics
+		secrets, ds = flinkSecretsFromConfig(ctx, config)
+		diags.Append(ds...)
+	}
+	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, secretValues(secrets)...), timeout)
+	return ctx, cancel, secrets
 }

@@ -104,16 +104,11 @@ func (r *flinkJobResource[T, P]) Update(ctx context.Context, req resource.Update
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.client, id, req.Identity)...)
 	timeout, diags := pset.Timeouts.Update(ctx, defaultFlinkUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	secrets, diags := flinkSecretsFromConfig(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(client.WithSecrets(ctx, secretValues(secrets)...), timeout)
+	ctx, cancel, secrets := withConfigSecrets(ctx, req.Config, timeout, &resp.Diagnostics)
 	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	planned := plan
 	restart, live := changedArguments(&plan, &state)
 	restart = withoutAdoptedVersion(ctx, req.Private, req.Config, restart, pset.SecretRuntimeConfigVersion,
