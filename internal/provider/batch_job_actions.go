@@ -106,7 +106,8 @@ func (a *batchJobRunAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 			"created, a package uploaded), or by hand with `terraform apply -invoke=action.dli_batch_job_run.NAME`. " +
 			"It takes the job arguments of the `dli_batch_job` resource. The submission is exactly-once as the " +
 			"resource's: when its outcome is unknown, the job carrying its marker is looked up before anything is " +
-			"sent again. When the action is interrupted or times out, the job is cancelled. Action arguments are " +
+			"sent again. On a queue DLI cannot run jobs on yet (one created in the same apply), it is submitted " +
+			"again until DLI takes it, within `timeout`. When the action is interrupted or times out, the job is cancelled. Action arguments are " +
 			"printed in plans and cannot be write-only, so there is no `secret_conf` here: a job that needs secrets " +
 			"is a `dli_batch_job` resource.",
 		Attributes: attrs,
@@ -122,10 +123,21 @@ func (a *batchJobRunAction) Invoke(ctx context.Context, req action.InvokeRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	job, err := a.client.CreateBatchJob(ctx, m.toCreateRequest())
+	// A queue created by the same apply may not take jobs yet: submitted again until it does.
+	submission := m.toCreateRequest()
+	var job *client.BatchJob
+	err := a.client.SubmitWhenQueueReady(ctx, submission.Queue, func(ctx context.Context) (err error) {
+		job, err = a.client.CreateBatchJob(ctx, submission)
+		return err
+	})
 	if err != nil {
-		resp.Diagnostics.AddError("Error submitting batch job", fmt.Sprintf("Could not submit the job%s to queue %q: %s",
-			nameSuffix(m.Name), m.Queue.ValueString(), err))
+		hint := ""
+		if nr := (*client.QueueNotReadyError)(nil); errors.As(err, &nr) {
+			hint = fmt.Sprintf("\n\nDLI was still preparing the queue when the action's timeout (%s) ran out; nothing was "+
+				"submitted. A new queue can take several minutes to accept jobs: to wait longer, raise timeout.", shortDuration(timeout))
+		}
+		resp.Diagnostics.AddError("Error submitting batch job", fmt.Sprintf("Could not submit the job%s to queue %q: %s%s",
+			nameSuffix(m.Name), m.Queue.ValueString(), err, hint))
 		return
 	}
 	progress(resp, "Submitted batch job %s%s to queue %s; waiting for success", job.ID, nameSuffix(m.Name), m.Queue.ValueString())
