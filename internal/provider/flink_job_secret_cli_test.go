@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -107,17 +106,9 @@ func flinkStateID(t *testing.T, ws *acctest.Workspace) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct {
-		Resources []struct {
-			Instances []struct {
-				Attributes struct {
-					ID string `json:"id"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
+	ids := stateIDs(t, b, "dli_flink_sql_job")
+	if len(ids) != 1 {
+		t.Fatalf("state holds %d Flink SQL jobs, want 1", len(ids))
 	}
-	if err := json.Unmarshal(b, &st); err != nil || len(st.Resources) != 1 || len(st.Resources[0].Instances) != 1 {
-		t.Fatalf("state holds no single job (%v)", err)
-	}
-	return st.Resources[0].Instances[0].Attributes.ID
+	return ids[0]
 }
