@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -25,8 +26,12 @@ func computedAttributes(attrs map[string]schema.Attribute, skip ...string) map[s
 	return out
 }
 
+// replacesSentence is what a resource argument says about changing it, which means nothing on a
+// data source, where every attribute is read only.
+var replacesSentence = regexp.MustCompile(` ?Changing (it|them) replaces the [a-z ]+\.`)
+
 func computedAttribute(a schema.Attribute) dsschema.Attribute {
-	desc, sensitive := a.GetMarkdownDescription(), a.IsSensitive()
+	desc, sensitive := replacesSentence.ReplaceAllString(a.GetMarkdownDescription(), ""), a.IsSensitive()
 	switch a := a.(type) {
 	case schema.StringAttribute:
 		return dsschema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: desc}
