@@ -39,15 +39,11 @@ func (poolList) listSpec() listSpec[poolListModel, client.ElasticResourcePool] {
 		},
 		id:      func(p *client.ElasticResourcePool) string { return p.Name },
 		display: func(p *client.ElasticResourcePool) string { return fmt.Sprintf("%s (%s)", p.Name, p.Status) },
+		// The list answer is everything GetPool would read (DLI has no GET by name), plus the tags.
 		resource: func(ctx context.Context, c *client.Client, p *client.ElasticResourcePool, diags *diag.Diagnostics) any {
-			detail, err := c.GetPool(ctx, p.Name)
-			if err != nil {
-				readError(diags, "elastic resource pool", p.Name, err)
-				return nil
-			}
-			m, d := importedPool(ctx, detail)
+			m, d := importedPool(ctx, p)
 			diags.Append(d...)
-			m.Tags, _ = readPoolTags(ctx, c, detail, m.Tags, diags) // as the Read after an import
+			m.Tags, _ = readPoolTags(ctx, c, p, m.Tags, diags) // as the Read after an import
 			return &m
 		},
 	}
